@@ -7,7 +7,8 @@
 //! The file is a function of the committed snapshots only, so regenerating
 //! twice gives the same bytes: nothing is ever appended to what is on disk.
 
-use crate::diff::{compare_series, ChangeKind, ChangeReport, Class, Item};
+use crate::diff::{compare_series, ChangeKind, ChangeReport, Class};
+use crate::ir::Item;
 use crate::ir::{release_key, Api, Product};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

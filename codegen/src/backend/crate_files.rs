@@ -5,7 +5,7 @@ use super::index::{self, GroupInfo, ProductIndex};
 use super::model::{self, ident};
 use super::{docs, header, print_rust, EmitSettings};
 use crate::diagnostics::Diagnostic;
-use crate::diff::Item;
+use crate::ir::Item;
 use crate::ir::{Product, ResourceKind};
 use quote::quote;
 use std::collections::BTreeSet;

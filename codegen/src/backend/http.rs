@@ -440,12 +440,11 @@ fn emit_object(
     let wires: Vec<&str> = fields.keys().map(String::as_str).collect();
     let nullable: Vec<&str> = fields.values().filter(|f| f.nullable).map(|f| f.name.as_str()).collect();
     let nullable_table = (!nullable.is_empty()).then(|| quote! { const NULLABLE: &'static [&'static str] = &[#(#nullable),*]; });
-    // Indexes come only from the runtime codec walking `FIELDS`.
-    let (body, body_mut) = if wires.is_empty() {
-        (quote! { let _ = index; unreachable!() }, quote! { let _ = index; unreachable!() })
-    } else {
-        (quote! { match index { #arms _ => unreachable!() } }, quote! { match index { #arms_mut _ => unreachable!() } })
-    };
+    // Indexes come only from the runtime codec walking `FIELDS`; index
+    // `FIELDS.len()` is the unknown fields (`Model::unknown_fields`).
+    let unknown_at = proc_macro2::Literal::usize_unsuffixed(wires.len());
+    let body = quote! { match index { #arms #unknown_at => rt::FieldRef::Unknown(&self.unknown_fields), _ => unreachable!() } };
+    let body_mut = quote! { match index { #arms_mut #unknown_at => rt::FieldMut::Unknown(&mut self.unknown_fields), _ => unreachable!() } };
     let doc = docs::attrs(doc);
     let unknown_doc = docs::attrs(&["Keys the description does not name, kept as received.".to_string()]);
     let accessor_impl = (!accessors.is_empty()).then(|| quote! { impl #type_ident { #accessors } });
@@ -467,8 +466,6 @@ fn emit_object(
             #[inline(always)]
             fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
             fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
-            fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
-            fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields { &mut self.unknown_fields }
         }
 
         impl ::serde::Serialize for #type_ident {

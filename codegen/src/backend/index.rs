@@ -9,8 +9,7 @@
 use super::docs;
 use super::naming::{self, Case, Rename, Scope};
 use crate::diagnostics::Diagnostic;
-use crate::diff::Item;
-use crate::ir::{Api, DataType, Origin, Product, Resource, ResourceKind};
+use crate::ir::{Api, DataType, Item, Origin, Product, Resource, ResourceKind};
 use crate::since::{Gone, GoneReason};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -126,8 +125,6 @@ const NAMED_BY_VALUES: usize = 3;
 /// none of them: its values when it has few (`OnOff`, `EnabledDisabled`),
 /// else the property name most of its users share (`Servicetype`).
 fn enum_plain_name(set: &ValueSet, struct_names: &BTreeMap<String, String>) -> String {
-    // A name a single-user set takes is never a shared name: it holds a
-    // struct name.
     if let [(id, property)] = set.users.as_slice() {
         return format!("{}{}", struct_names[id], naming::camel_part(property));
     }
@@ -237,17 +234,17 @@ pub fn build<'a>(api: &'a Api, diagnostics: &mut Vec<Diagnostic>) -> ProductInde
             .reserve_all(naming::reserved_types())
             .reserve_all(struct_names.values().map(String::as_str));
         // A name two shared sets would take (`Servicetype` for two lists
-        // of service types) goes to the first; the others are named after
-        // their first user (`GslbserviceServicetype`).
-        let mut plain_names: Vec<String> = Vec::new();
+        // of service types) goes to the one with the most users (then the
+        // first); the others are named after their first user
+        // (`GslbserviceServicetype`).
+        let mut plain_names: Vec<String> = value_sets.iter().map(|set| enum_plain_name(set, &struct_names)).collect();
+        let mut by_users: Vec<usize> = (0..value_sets.len()).filter(|&i| value_sets[i].users.len() > 1).collect();
+        by_users.sort_by_key(|&i| (std::cmp::Reverse(value_sets[i].users.len()), i));
         let mut claimed: BTreeSet<String> = BTreeSet::new();
-        for set in &value_sets {
-            let name = enum_plain_name(set, &struct_names);
-            if set.users.len() > 1 && !claimed.insert(name.clone()) {
-                let (id, property) = &set.users[0];
-                plain_names.push(format!("{}{}", struct_names[id], naming::camel_part(property)));
-            } else {
-                plain_names.push(name);
+        for i in by_users {
+            if !claimed.insert(plain_names[i].clone()) {
+                let (id, property) = &value_sets[i].users[0];
+                plain_names[i] = format!("{}{}", struct_names[id], naming::camel_part(property));
             }
         }
         let (enum_names, renames) = enums_scope.resolve_with(set_keys.iter().map(String::as_str), |key| {
@@ -378,4 +375,83 @@ pub fn rename_note(origin: &Origin, resource: Option<&str>, what: &str, rename: 
 
 fn naming_list(names: &[String]) -> String {
     names.iter().map(|n| if n.starts_with('(') { n.clone() } else { format!("`{n}`") }).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Property;
+
+    fn property(name: &str, values: &[&str]) -> Property {
+        Property { name: name.into(), enum_values: values.iter().map(|v| v.to_string()).collect(), ..Property::default() }
+    }
+
+    fn resource(name: &str, properties: Vec<Property>) -> Resource {
+        Resource {
+            name: name.into(),
+            group: "lb".into(),
+            properties: properties.into_iter().map(|p| (p.name.clone(), p)).collect(),
+            ..Resource::default()
+        }
+    }
+
+    fn enums_of(api: &Api, id: &str) -> BTreeMap<String, String> {
+        let mut diagnostics = Vec::new();
+        build(api, &mut diagnostics).types[id].enums.clone()
+    }
+
+    /// Shared lists get a name of their own (values, or the shared property
+    /// name), a list one property uses keeps `{Struct}{Property}`, and no
+    /// enum is named after another resource.
+    #[test]
+    fn shared_value_lists_get_neutral_names() {
+        let types = ["HTTP", "SSL", "TCP", "UDP"];
+        let other_types = ["HTTP", "FTP", "DNS", "ANY"];
+        let mut api = Api::default();
+        for resource in [
+            resource("lbvserver", vec![property("authentication", &["ON", "OFF"]), property("servicetype", &types), property("lbmethod", &["ROUNDROBIN", "LEASTCONNECTION"])]),
+            resource("lbparameter", vec![property("retainservicestate", &["ON", "OFF"])]),
+            resource("service", vec![property("servicetype", &types), property("state", &["ENABLED", "DISABLED"])]),
+            resource("servicegroup", vec![property("servicetype", &types), property("state", &["ENABLED", "DISABLED"])]),
+            resource("gslbservice", vec![property("servicetype", &other_types)]),
+            resource("gslbvserver", vec![property("servicetype", &other_types)]),
+        ] {
+            api.resources.insert(resource.id(), resource);
+        }
+        let lbvserver = enums_of(&api, "lbvserver");
+        assert_eq!(lbvserver["authentication"], "OnOff");
+        assert_eq!(lbvserver["servicetype"], "Servicetype");
+        assert_eq!(lbvserver["lbmethod"], "LbvserverLbmethod");
+        assert_eq!(enums_of(&api, "lbparameter")["retainservicestate"], "OnOff");
+        assert_eq!(enums_of(&api, "servicegroup")["servicetype"], "Servicetype");
+        assert_eq!(enums_of(&api, "servicegroup")["state"], "EnabledDisabled");
+        // A second shared list wanting `Servicetype`: named after its first user.
+        assert_eq!(enums_of(&api, "gslbvserver")["servicetype"], "GslbserviceServicetype");
+
+        let mut diagnostics = Vec::new();
+        let index = build(&api, &mut diagnostics);
+        let defined: Vec<(&str, &str)> = index
+            .types
+            .iter()
+            .flat_map(|(id, info)| info.enums.keys().filter(|p| !info.enum_defined_elsewhere.contains(*p)).map(move |p| (id.as_str(), p.as_str())))
+            .collect();
+        // One definition per list: OnOff, Servicetype, LbvserverLbmethod,
+        // EnabledDisabled, GslbserviceServicetype.
+        assert_eq!(defined.len(), 5, "{defined:?}");
+        // The first user (resource order) defines it; its docs list all.
+        assert!(index.types["lbvserver"].enum_defined_elsewhere.contains("authentication"));
+        assert_eq!(index.types["lbparameter"].enum_users["retainservicestate"], ["lbparameter.retainservicestate", "lbvserver.authentication"]);
+    }
+
+    #[test]
+    fn facts_unknown_group_is_ungrouped() {
+        let mut api = Api::default();
+        let mut login = resource("login", vec![]);
+        login.group = "unknown".into();
+        api.resources.insert(login.id(), login);
+        let mut diagnostics = Vec::new();
+        let index = build(&api, &mut diagnostics);
+        assert_eq!(index.groups.keys().collect::<Vec<_>>(), ["ungrouped"]);
+        assert_eq!(index.groups["ungrouped"].feature, "ungrouped");
+    }
 }

@@ -13,8 +13,7 @@ use super::index::{self, ProductIndex};
 use super::naming::{self, Case, Scope};
 use super::EmitSettings;
 use crate::diagnostics::Diagnostic;
-use crate::diff::Item;
-use crate::ir::{Access, DataType, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
+use crate::ir::{Access, DataType, Item, Method, Operation, Origin, Product, Property, Resource, ResourceKind};
 use crate::since::Gone;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -31,8 +30,18 @@ const UNKNOWN_FIELDS: &str = "unknown_fields";
 const CONSTRUCTOR: &str = "new";
 
 /// Prefix of a setter whose field name is already an endpoint function
-/// of the same type (`with_count` when the type has `count()`).
+/// of the same type (`with_count` when the type has `count()`), or the
+/// method of a standard trait (`with_sub`: clippy's
+/// `should_implement_trait` reads `sub(self, ..) -> Self` as `Sub::sub`).
 const SETTER_PREFIX: &str = "with_";
+
+/// Method names of standard traits (clippy's `should_implement_trait`
+/// list) that a setter does not take.
+const TRAIT_METHODS: &[&str] = &[
+    "add", "as_mut", "as_ref", "bitand", "bitor", "bitxor", "borrow", "borrow_mut", "clone", "cmp", "default", "deref",
+    "deref_mut", "div", "drop", "eq", "from_iter", "from_str", "hash", "index", "index_mut", "into_iter", "mul", "neg",
+    "next", "not", "rem", "shl", "shr", "sub",
+];
 
 /// All items of one resource, in order: struct, enums, impls.
 pub fn emit_resource(
@@ -257,14 +266,13 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
         arms.extend(quote!(#position => self.#field.as_field(),));
         arms_mut.extend(quote!(#position => self.#field.as_field_mut(),));
     }
-    // Indexes come only from the runtime codec walking `FIELDS`; any other
-    // index is a bug in the runtime, not bad input.
-    let (body, body_mut) = if wires.is_empty() {
-        let message = format!("{} has no documented fields", resource.name);
-        (quote! { let _ = index; unreachable!(#message) }, quote! { let _ = index; unreachable!(#message) })
-    } else {
-        (quote! { match index { #arms _ => unreachable!() } }, quote! { match index { #arms_mut _ => unreachable!() } })
-    };
+    // Indexes come only from the runtime codec walking `FIELDS`; index
+    // `FIELDS.len()` is the unknown fields (`Model::unknown_fields`, so no
+    // function of its own: 5,082 of them cost ~90 MB of the all-features
+    // check); any other index is a bug in the runtime, not bad input.
+    let unknown_at = proc_macro2::Literal::usize_unsuffixed(wires.len());
+    let body = quote! { match index { #arms #unknown_at => rt::FieldRef::Unknown(&self.unknown_fields), _ => unreachable!() } };
+    let body_mut = quote! { match index { #arms_mut #unknown_at => rt::FieldMut::Unknown(&mut self.unknown_fields), _ => unreachable!() } };
     // Secrets are redacted by `Debug` (`rt::model::debug_model`).
     let secrets: Vec<proc_macro2::Literal> = resource.properties.values().enumerate().filter(|(_, p)| p.secret).map(|(i, _)| field_position(i)).collect();
     let secrets = (!secrets.is_empty()).then(|| quote! { const SECRETS: &'static [u16] = &[#(#secrets),*]; });
@@ -277,8 +285,6 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
             #[inline(always)]
             fn field(&self, index: usize) -> rt::FieldRef<'_> { #body }
             fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> { #body_mut }
-            fn unknown_fields(&self) -> &rt::UnknownFields { &self.unknown_fields }
-            fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields { &mut self.unknown_fields }
         }
 
         impl ::serde::Serialize for #struct_ident {
@@ -308,7 +314,8 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
 /// (`add`, `update`, an action: `is_written`), named after its field
 /// (`Lbvserver::new("web-vs").ipv46("10.0.0.100").port(80)`). A field
 /// whose name is one of the type's endpoint functions (`count`, `get`,
-/// an action) or `new` gets its setter as `with_<field>`. Statistics are
+/// an action), `new` or a standard trait's method (`sub`) gets its setter
+/// as `with_<field>`. Statistics are
 /// read-only: neither. Keys are set by `new` only; a keyless model starts
 /// from `Default`.
 ///
@@ -355,7 +362,7 @@ fn emit_builder(
         }
         let field_name = &field_names[&property.name];
         let field = ident(field_name);
-        let setter = if function_names.contains(field_name) || field_name == CONSTRUCTOR {
+        let setter = if function_names.contains(field_name) || field_name == CONSTRUCTOR || TRAIT_METHODS.contains(&field_name.as_str()) {
             ident(&format!("{SETTER_PREFIX}{}", field_name.trim_start_matches('_')))
         } else {
             field.clone()
@@ -951,5 +958,60 @@ fn kind_segment(resource: &Resource) -> &'static str {
     match resource.kind {
         ResourceKind::Stat => "stat",
         _ => "config",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Api, Operation};
+
+    fn emitted(resource: Resource) -> String {
+        let mut api = Api::default();
+        api.resources.insert(resource.id(), resource.clone());
+        let mut diagnostics = Vec::new();
+        let index = index::build(&api, &mut diagnostics);
+        emit_resource(&index, &resource, &EmitSettings::default(), &mut diagnostics).to_string().split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn property(name: &str, data_type: DataType, access: Access) -> Property {
+        Property { name: name.into(), data_type, access, ..Property::default() }
+    }
+
+    /// `new` takes the key; each property `add` sends gets a setter named
+    /// after its field, `with_<field>` where that is a function of the type
+    /// or a standard trait's method; read-only properties and properties
+    /// only `update` sends get none.
+    #[test]
+    fn constructor_and_setters() {
+        let mut resource = Resource { name: "widget".into(), group: "lb".into(), keys: vec!["name".into()], ..Resource::default() };
+        for p in [
+            property("name", DataType::String, Access::ReadWrite),
+            property("port", DataType::Integer, Access::ReadWrite),
+            property("count", DataType::Integer, Access::ReadWrite),
+            property("sub", DataType::String, Access::ReadWrite),
+            property("state", DataType::String, Access::ReadOnly),
+            property("later", DataType::String, Access::ReadWrite),
+        ] {
+            resource.properties.insert(p.name.clone(), p);
+        }
+        let key = |name: &str| crate::ir::PayloadKey { name: name.into(), ..Default::default() };
+        resource.operations.insert(
+            "add".into(),
+            Operation { name: "add".into(), method: Method::Post, payload: vec![key("name"), key("port"), key("count"), key("sub")], ..Operation::default() },
+        );
+        resource.operations.insert("update".into(), Operation { name: "update".into(), method: Method::Put, payload: vec![key("name"), key("later")], ..Operation::default() });
+        resource.operations.insert("count".into(), Operation { name: "count".into(), method: Method::Get, ..Operation::default() });
+        let code = emitted(resource);
+        assert!(code.contains("pub fn new (name : impl Into < String > ,) -> Self { Self { name : Some (name . into ()) , .. Self :: default () } }"), "{code}");
+        assert!(code.contains("pub fn port (mut self , port : i64) -> Self"), "{code}");
+        assert!(code.contains("pub fn with_count (mut self , count : i64) -> Self"), "{code}");
+        assert!(code.contains("pub fn with_sub (mut self , sub : impl Into < String >) -> Self"), "{code}");
+        assert!(!code.contains("fn state ("), "read-only: no setter");
+        assert!(!code.contains("fn later ("), "only update sends it: no setter");
+        assert!(!code.contains("fn name ("), "the key is set by new");
+        // Fields: the key first, then by wire name.
+        let fields: Vec<&str> = code.split("pub ").filter_map(|s| s.split_once(" : Option")).map(|(name, _)| name).collect();
+        assert_eq!(fields, ["name", "count", "later", "port", "state", "sub"]);
     }
 }

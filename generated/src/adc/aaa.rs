@@ -54,6 +54,7 @@ impl rt::Model for Aaacertparams {
             1 => self.groupnamefield.as_field(),
             2 => self.twofactor.as_field(),
             3 => self.usernamefield.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63,14 +64,9 @@ impl rt::Model for Aaacertparams {
             1 => self.groupnamefield.as_field_mut(),
             2 => self.twofactor.as_field_mut(),
             3 => self.usernamefield.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaacertparams {
@@ -180,6 +176,7 @@ impl rt::Model for AaaglobalAaapreauthenticationpolicyBinding {
             2 => self.builtin.as_field(),
             3 => self.policy.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -190,14 +187,9 @@ impl rt::Model for AaaglobalAaapreauthenticationpolicyBinding {
             2 => self.builtin.as_field_mut(),
             3 => self.policy.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaglobalAaapreauthenticationpolicyBinding {
@@ -291,6 +283,7 @@ impl rt::Model for AaaglobalAuthenticationnegotiateactionBinding {
         match index {
             0 => self.count.as_field(),
             1 => self.windowsprofile.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -298,14 +291,9 @@ impl rt::Model for AaaglobalAuthenticationnegotiateactionBinding {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.windowsprofile.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaglobalAuthenticationnegotiateactionBinding {
@@ -400,6 +388,7 @@ impl rt::Model for AaaglobalBinding {
         match index {
             0 => self.aaaglobal_aaapreauthenticationpolicy_binding.as_field(),
             1 => self.aaaglobal_authenticationnegotiateaction_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -407,14 +396,9 @@ impl rt::Model for AaaglobalBinding {
         match index {
             0 => self.aaaglobal_aaapreauthenticationpolicy_binding.as_field_mut(),
             1 => self.aaaglobal_authenticationnegotiateaction_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaglobalBinding {
@@ -497,6 +481,7 @@ impl rt::Model for Aaagroup {
             1 => self.groupname.as_field(),
             2 => self.loggedin.as_field(),
             3 => self.weight.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -506,14 +491,9 @@ impl rt::Model for Aaagroup {
             1 => self.groupname.as_field_mut(),
             2 => self.loggedin.as_field_mut(),
             3 => self.weight.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaagroup {
@@ -629,6 +609,7 @@ impl rt::Model for AaagroupAaauserBinding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.groupname.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -638,14 +619,9 @@ impl rt::Model for AaagroupAaauserBinding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.groupname.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAaauserBinding {
@@ -812,6 +788,7 @@ impl rt::Model for AaagroupAuditnslogpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -824,14 +801,9 @@ impl rt::Model for AaagroupAuditnslogpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAuditnslogpolicyBinding {
@@ -987,6 +959,7 @@ impl rt::Model for AaagroupAuditsyslogpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -999,14 +972,9 @@ impl rt::Model for AaagroupAuditsyslogpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAuditsyslogpolicyBinding {
@@ -1162,6 +1130,7 @@ impl rt::Model for AaagroupAuthorizationpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1174,14 +1143,9 @@ impl rt::Model for AaagroupAuthorizationpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupAuthorizationpolicyBinding {
@@ -1355,6 +1319,7 @@ impl rt::Model for AaagroupBinding {
             9 => self.aaagroup_vpntrafficpolicy_binding.as_field(),
             10 => self.aaagroup_vpnurl_binding.as_field(),
             11 => self.groupname.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1372,14 +1337,9 @@ impl rt::Model for AaagroupBinding {
             9 => self.aaagroup_vpntrafficpolicy_binding.as_field_mut(),
             10 => self.aaagroup_vpnurl_binding.as_field_mut(),
             11 => self.groupname.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupBinding {
@@ -1480,6 +1440,7 @@ impl rt::Model for AaagroupIntranetip6Binding {
             2 => self.groupname.as_field(),
             3 => self.intranetip6.as_field(),
             4 => self.numaddr.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1490,14 +1451,9 @@ impl rt::Model for AaagroupIntranetip6Binding {
             2 => self.groupname.as_field_mut(),
             3 => self.intranetip6.as_field_mut(),
             4 => self.numaddr.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupIntranetip6Binding {
@@ -1631,6 +1587,7 @@ impl rt::Model for AaagroupIntranetipBinding {
             2 => self.groupname.as_field(),
             3 => self.intranetip.as_field(),
             4 => self.netmask.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1641,14 +1598,9 @@ impl rt::Model for AaagroupIntranetipBinding {
             2 => self.groupname.as_field_mut(),
             3 => self.intranetip.as_field_mut(),
             4 => self.netmask.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupIntranetipBinding {
@@ -1799,6 +1751,7 @@ impl rt::Model for AaagroupTmsessionpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1811,14 +1764,9 @@ impl rt::Model for AaagroupTmsessionpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupTmsessionpolicyBinding {
@@ -1958,6 +1906,7 @@ impl rt::Model for AaagroupVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.groupname.as_field(),
             4 => self.intranetapplication.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1968,14 +1917,9 @@ impl rt::Model for AaagroupVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.groupname.as_field_mut(),
             4 => self.intranetapplication.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnintranetapplicationBinding {
@@ -2124,6 +2068,7 @@ impl rt::Model for AaagroupVpnsessionpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2136,14 +2081,9 @@ impl rt::Model for AaagroupVpnsessionpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnsessionpolicyBinding {
@@ -2299,6 +2239,7 @@ impl rt::Model for AaagroupVpntrafficpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2311,14 +2252,9 @@ impl rt::Model for AaagroupVpntrafficpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpntrafficpolicyBinding {
@@ -2458,6 +2394,7 @@ impl rt::Model for AaagroupVpnurlBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.groupname.as_field(),
             4 => self.urlname.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2468,14 +2405,9 @@ impl rt::Model for AaagroupVpnurlBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.groupname.as_field_mut(),
             4 => self.urlname.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnurlBinding {
@@ -2623,6 +2555,7 @@ impl rt::Model for AaagroupVpnurlpolicyBinding {
             3 => self.policy.as_field(),
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2634,14 +2567,9 @@ impl rt::Model for AaagroupVpnurlpolicyBinding {
             3 => self.policy.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaagroupVpnurlpolicyBinding {
@@ -2807,6 +2735,7 @@ impl rt::Model for Aaakcdaccount {
             10 => self.servicespn.as_field(),
             11 => self.usercert.as_field(),
             12 => self.userrealm.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2825,14 +2754,9 @@ impl rt::Model for Aaakcdaccount {
             10 => self.servicespn.as_field_mut(),
             11 => self.usercert.as_field_mut(),
             12 => self.userrealm.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaakcdaccount {
@@ -3168,6 +3092,7 @@ impl rt::Model for Aaaldapparams {
             21 => self.ssonameattribute.as_field(),
             22 => self.subattributename.as_field(),
             23 => self.svrtype.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3197,14 +3122,9 @@ impl rt::Model for Aaaldapparams {
             21 => self.ssonameattribute.as_field_mut(),
             22 => self.subattributename.as_field_mut(),
             23 => self.svrtype.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaldapparams {
@@ -3287,6 +3207,7 @@ impl rt::Model for Aaaotpparameter {
         match index {
             0 => self.encryption.as_field(),
             1 => self.maxotpdevices.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3294,14 +3215,9 @@ impl rt::Model for Aaaotpparameter {
         match index {
             0 => self.encryption.as_field_mut(),
             1 => self.maxotpdevices.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaotpparameter {
@@ -3684,6 +3600,7 @@ impl rt::Model for Aaaparameter {
             24 => self.securityinsights.as_field(),
             25 => self.tokenintrospectioninterval.as_field(),
             26 => self.wafprotection.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3716,14 +3633,9 @@ impl rt::Model for Aaaparameter {
             24 => self.securityinsights.as_field_mut(),
             25 => self.tokenintrospectioninterval.as_field_mut(),
             26 => self.wafprotection.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaparameter {
@@ -3846,6 +3758,7 @@ impl rt::Model for Aaapreauthenticationaction {
             5 => self.killprocess.as_field(),
             6 => self.name.as_field(),
             7 => self.preauthenticationaction.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3859,14 +3772,9 @@ impl rt::Model for Aaapreauthenticationaction {
             5 => self.killprocess.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.preauthenticationaction.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaapreauthenticationaction {
@@ -4018,6 +3926,7 @@ impl rt::Model for Aaapreauthenticationparameter {
             3 => self.killprocess.as_field(),
             4 => self.preauthenticationaction.as_field(),
             5 => self.rule.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4029,14 +3938,9 @@ impl rt::Model for Aaapreauthenticationparameter {
             3 => self.killprocess.as_field_mut(),
             4 => self.preauthenticationaction.as_field_mut(),
             5 => self.rule.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaapreauthenticationparameter {
@@ -4138,6 +4042,7 @@ impl rt::Model for Aaapreauthenticationpolicy {
             4 => self.name.as_field(),
             5 => self.reqaction.as_field(),
             6 => self.rule.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4150,14 +4055,9 @@ impl rt::Model for Aaapreauthenticationpolicy {
             4 => self.name.as_field_mut(),
             5 => self.reqaction.as_field_mut(),
             6 => self.rule.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaapreauthenticationpolicy {
@@ -4296,6 +4196,7 @@ impl rt::Model for AaapreauthenticationpolicyAaaglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4306,14 +4207,9 @@ impl rt::Model for AaapreauthenticationpolicyAaaglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaapreauthenticationpolicyAaaglobalBinding {
@@ -4404,6 +4300,7 @@ impl rt::Model for AaapreauthenticationpolicyBinding {
             0 => self.aaapreauthenticationpolicy_aaaglobal_binding.as_field(),
             1 => self.aaapreauthenticationpolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4412,14 +4309,9 @@ impl rt::Model for AaapreauthenticationpolicyBinding {
             0 => self.aaapreauthenticationpolicy_aaaglobal_binding.as_field_mut(),
             1 => self.aaapreauthenticationpolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaapreauthenticationpolicyBinding {
@@ -4518,6 +4410,7 @@ impl rt::Model for AaapreauthenticationpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4528,14 +4421,9 @@ impl rt::Model for AaapreauthenticationpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaapreauthenticationpolicyVpnvserverBinding {
@@ -4789,6 +4677,7 @@ impl rt::Model for Aaaradiusparams {
             23 => self.serverip.as_field(),
             24 => self.serverport.as_field(),
             25 => self.tunnelendpointclientip.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4820,14 +4709,9 @@ impl rt::Model for Aaaradiusparams {
             23 => self.serverip.as_field_mut(),
             24 => self.serverport.as_field_mut(),
             25 => self.tunnelendpointclientip.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaaradiusparams {
@@ -4992,6 +4876,7 @@ impl rt::Model for Aaasession {
             16 => self.publicport.as_field(),
             17 => self.sessionkey.as_field(),
             18 => self.username.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5016,14 +4901,9 @@ impl rt::Model for Aaasession {
             16 => self.publicport.as_field_mut(),
             17 => self.sessionkey.as_field_mut(),
             18 => self.username.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaasession {
@@ -5110,6 +4990,7 @@ impl rt::Model for Aaassoprofile {
             0 => self.name.as_field(),
             1 => self.password.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5118,14 +4999,9 @@ impl rt::Model for Aaassoprofile {
             0 => self.name.as_field_mut(),
             1 => self.password.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaassoprofile {
@@ -5290,6 +5166,7 @@ impl rt::Model for Aaatacacsparams {
             8 => self.serverip.as_field(),
             9 => self.serverport.as_field(),
             10 => self.tacacssecret.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5306,14 +5183,9 @@ impl rt::Model for Aaatacacsparams {
             8 => self.serverip.as_field_mut(),
             9 => self.serverport.as_field_mut(),
             10 => self.tacacssecret.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaatacacsparams {
@@ -5399,6 +5271,7 @@ impl rt::Model for Aaauser {
             1 => self.loggedin.as_field(),
             2 => self.password.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5408,14 +5281,9 @@ impl rt::Model for Aaauser {
             1 => self.loggedin.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Aaauser {
@@ -5547,6 +5415,7 @@ impl rt::Model for AaauserAaagroupBinding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.groupname.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5556,14 +5425,9 @@ impl rt::Model for AaauserAaagroupBinding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.groupname.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAaagroupBinding {
@@ -5676,6 +5540,7 @@ impl rt::Model for AaauserAuditnslogpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5688,14 +5553,9 @@ impl rt::Model for AaauserAuditnslogpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAuditnslogpolicyBinding {
@@ -5851,6 +5711,7 @@ impl rt::Model for AaauserAuditsyslogpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5863,14 +5724,9 @@ impl rt::Model for AaauserAuditsyslogpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAuditsyslogpolicyBinding {
@@ -6026,6 +5882,7 @@ impl rt::Model for AaauserAuthorizationpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6038,14 +5895,9 @@ impl rt::Model for AaauserAuthorizationpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserAuthorizationpolicyBinding {
@@ -6217,6 +6069,7 @@ impl rt::Model for AaauserBinding {
             9 => self.aaauser_vpntrafficpolicy_binding.as_field(),
             10 => self.aaauser_vpnurl_binding.as_field(),
             11 => self.username.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6234,14 +6087,9 @@ impl rt::Model for AaauserBinding {
             9 => self.aaauser_vpntrafficpolicy_binding.as_field_mut(),
             10 => self.aaauser_vpnurl_binding.as_field_mut(),
             11 => self.username.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserBinding {
@@ -6342,6 +6190,7 @@ impl rt::Model for AaauserIntranetip6Binding {
             2 => self.intranetip6.as_field(),
             3 => self.numaddr.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6352,14 +6201,9 @@ impl rt::Model for AaauserIntranetip6Binding {
             2 => self.intranetip6.as_field_mut(),
             3 => self.numaddr.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserIntranetip6Binding {
@@ -6493,6 +6337,7 @@ impl rt::Model for AaauserIntranetipBinding {
             2 => self.intranetip.as_field(),
             3 => self.netmask.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6503,14 +6348,9 @@ impl rt::Model for AaauserIntranetipBinding {
             2 => self.intranetip.as_field_mut(),
             3 => self.netmask.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserIntranetipBinding {
@@ -6661,6 +6501,7 @@ impl rt::Model for AaauserTmsessionpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6673,14 +6514,9 @@ impl rt::Model for AaauserTmsessionpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserTmsessionpolicyBinding {
@@ -6820,6 +6656,7 @@ impl rt::Model for AaauserVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.intranetapplication.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6830,14 +6667,9 @@ impl rt::Model for AaauserVpnintranetapplicationBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.intranetapplication.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnintranetapplicationBinding {
@@ -6986,6 +6818,7 @@ impl rt::Model for AaauserVpnsessionpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6998,14 +6831,9 @@ impl rt::Model for AaauserVpnsessionpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnsessionpolicyBinding {
@@ -7161,6 +6989,7 @@ impl rt::Model for AaauserVpntrafficpolicyBinding {
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7173,14 +7002,9 @@ impl rt::Model for AaauserVpntrafficpolicyBinding {
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpntrafficpolicyBinding {
@@ -7320,6 +7144,7 @@ impl rt::Model for AaauserVpnurlBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.urlname.as_field(),
             4 => self.username.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7330,14 +7155,9 @@ impl rt::Model for AaauserVpnurlBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.urlname.as_field_mut(),
             4 => self.username.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnurlBinding {
@@ -7485,6 +7305,7 @@ impl rt::Model for AaauserVpnurlpolicyBinding {
             3 => self.priority.as_field(),
             4 => self.type_.as_field(),
             5 => self.username.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7496,14 +7317,9 @@ impl rt::Model for AaauserVpnurlpolicyBinding {
             3 => self.priority.as_field_mut(),
             4 => self.type_.as_field_mut(),
             5 => self.username.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaauserVpnurlpolicyBinding {
@@ -7776,6 +7592,7 @@ impl rt::Model for AaaStats {
             30 => self.aaatotwafblock.as_field(),
             31 => self.aaawafblockrate.as_field(),
             32 => self.clearstats.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7814,14 +7631,9 @@ impl rt::Model for AaaStats {
             30 => self.aaatotwafblock.as_field_mut(),
             31 => self.aaawafblockrate.as_field_mut(),
             32 => self.clearstats.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaStats {

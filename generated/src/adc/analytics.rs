@@ -28,20 +28,16 @@ impl rt::Model for AnalyticsglobalAnalyticsprofileBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.analyticsprofile.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnalyticsglobalAnalyticsprofileBinding {
@@ -589,6 +585,7 @@ impl rt::Model for Analyticsprofile {
             40 => self.topn.as_field(),
             41 => self.type_.as_field(),
             42 => self.urlcategory.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -637,14 +634,9 @@ impl rt::Model for Analyticsprofile {
             40 => self.topn.as_field_mut(),
             41 => self.type_.as_field_mut(),
             42 => self.urlcategory.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Analyticsprofile {

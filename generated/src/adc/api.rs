@@ -47,6 +47,7 @@ impl rt::Model for Apiprofile {
         match index {
             0 => self.apivisibility.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54,14 +55,9 @@ impl rt::Model for Apiprofile {
         match index {
             0 => self.apivisibility.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Apiprofile {
@@ -174,6 +170,7 @@ impl rt::Model for ApiprofileApispecBinding {
         match index {
             0 => self.apispec.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -181,14 +178,9 @@ impl rt::Model for ApiprofileApispecBinding {
         match index {
             0 => self.apispec.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiprofileApispecBinding {
@@ -356,6 +348,7 @@ impl rt::Model for Apispec {
             4 => self.ready.as_field(),
             5 => self.skipvalidation.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -368,14 +361,9 @@ impl rt::Model for Apispec {
             4 => self.ready.as_field_mut(),
             5 => self.skipvalidation.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Apispec {
@@ -498,6 +486,7 @@ impl rt::Model for Apispecfile {
             0 => self.name.as_field(),
             1 => self.overwrite.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -506,14 +495,9 @@ impl rt::Model for Apispecfile {
             0 => self.name.as_field_mut(),
             1 => self.overwrite.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Apispecfile {
@@ -644,6 +628,7 @@ impl rt::Model for ApispecStats {
             5 => self.apispecunmatchedrate.as_field(),
             6 => self.clearstats.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -657,14 +642,9 @@ impl rt::Model for ApispecStats {
             5 => self.apispecunmatchedrate.as_field_mut(),
             6 => self.clearstats.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApispecStats {

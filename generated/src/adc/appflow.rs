@@ -166,6 +166,7 @@ impl rt::Model for Appflowaction {
             15 => self.transactionlog.as_field(),
             16 => self.videoanalytics.as_field(),
             17 => self.webinsight.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -189,14 +190,9 @@ impl rt::Model for Appflowaction {
             15 => self.transactionlog.as_field_mut(),
             16 => self.videoanalytics.as_field_mut(),
             17 => self.webinsight.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowaction {
@@ -391,6 +387,7 @@ impl rt::Model for AppflowactionAnalyticsprofileBinding {
             0 => self.count.as_field(),
             1 => self.analyticsprofile.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -399,14 +396,9 @@ impl rt::Model for AppflowactionAnalyticsprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.analyticsprofile.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowactionAnalyticsprofileBinding {
@@ -519,6 +511,7 @@ impl rt::Model for AppflowactionBinding {
         match index {
             0 => self.appflowaction_analyticsprofile_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -526,14 +519,9 @@ impl rt::Model for AppflowactionBinding {
         match index {
             0 => self.appflowaction_analyticsprofile_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowactionBinding {
@@ -705,6 +693,7 @@ impl rt::Model for Appflowcollector {
             5 => self.port.as_field(),
             6 => self.state.as_field(),
             7 => self.transport.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -718,14 +707,9 @@ impl rt::Model for Appflowcollector {
             5 => self.port.as_field_mut(),
             6 => self.state.as_field_mut(),
             7 => self.transport.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowcollector {
@@ -1012,6 +996,7 @@ impl rt::Model for AppflowglobalAppflowpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1028,14 +1013,9 @@ impl rt::Model for AppflowglobalAppflowpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowglobalAppflowpolicyBinding {
@@ -1157,20 +1137,16 @@ impl rt::Model for AppflowglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.appflowglobal_appflowpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.appflowglobal_appflowpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowglobalBinding {
@@ -1675,6 +1651,7 @@ impl rt::Model for Appflowparam {
             52 => self.usagerecordinterval.as_field(),
             53 => self.videoinsight.as_field(),
             54 => self.websaasappusagereporting.as_field(),
+            55 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1735,14 +1712,9 @@ impl rt::Model for Appflowparam {
             52 => self.usagerecordinterval.as_field_mut(),
             53 => self.videoinsight.as_field_mut(),
             54 => self.websaasappusagereporting.as_field_mut(),
+            55 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowparam {
@@ -1867,6 +1839,7 @@ impl rt::Model for Appflowpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1884,14 +1857,9 @@ impl rt::Model for Appflowpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowpolicy {
@@ -2068,6 +2036,7 @@ impl rt::Model for AppflowpolicyAppflowglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2081,14 +2050,9 @@ impl rt::Model for AppflowpolicyAppflowglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyAppflowglobalBinding {
@@ -2209,6 +2173,7 @@ impl rt::Model for AppflowpolicyAppflowpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2222,14 +2187,9 @@ impl rt::Model for AppflowpolicyAppflowpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyAppflowpolicylabelBinding {
@@ -2331,6 +2291,7 @@ impl rt::Model for AppflowpolicyBinding {
             3 => self.appflowpolicy_lbvserver_binding.as_field(),
             4 => self.appflowpolicy_vpnvserver_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2342,14 +2303,9 @@ impl rt::Model for AppflowpolicyBinding {
             3 => self.appflowpolicy_lbvserver_binding.as_field_mut(),
             4 => self.appflowpolicy_vpnvserver_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyBinding {
@@ -2466,6 +2422,7 @@ impl rt::Model for AppflowpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2479,14 +2436,9 @@ impl rt::Model for AppflowpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyCsvserverBinding {
@@ -2607,6 +2559,7 @@ impl rt::Model for AppflowpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2620,14 +2573,9 @@ impl rt::Model for AppflowpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyLbvserverBinding {
@@ -2748,6 +2696,7 @@ impl rt::Model for AppflowpolicyVpnvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2761,14 +2710,9 @@ impl rt::Model for AppflowpolicyVpnvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicyVpnvserverBinding {
@@ -2923,6 +2867,7 @@ impl rt::Model for Appflowpolicylabel {
             10 => self.policylabeltype.as_field(),
             11 => self.policyname.as_field(),
             12 => self.priority.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2941,14 +2886,9 @@ impl rt::Model for Appflowpolicylabel {
             10 => self.policylabeltype.as_field_mut(),
             11 => self.policyname.as_field_mut(),
             12 => self.priority.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appflowpolicylabel {
@@ -3089,6 +3029,7 @@ impl rt::Model for AppflowpolicylabelAppflowpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3102,14 +3043,9 @@ impl rt::Model for AppflowpolicylabelAppflowpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicylabelAppflowpolicyBinding {
@@ -3247,6 +3183,7 @@ impl rt::Model for AppflowpolicylabelBinding {
         match index {
             0 => self.appflowpolicylabel_appflowpolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3254,14 +3191,9 @@ impl rt::Model for AppflowpolicylabelBinding {
         match index {
             0 => self.appflowpolicylabel_appflowpolicy_binding.as_field_mut(),
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowpolicylabelBinding {
@@ -3414,6 +3346,7 @@ impl rt::Model for AppflowStats {
             14 => self.appflowtxmessagessrate.as_field(),
             15 => self.appflowtxoctetsrate.as_field(),
             16 => self.clearstats.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3436,14 +3369,9 @@ impl rt::Model for AppflowStats {
             14 => self.appflowtxmessagessrate.as_field_mut(),
             15 => self.appflowtxoctetsrate.as_field_mut(),
             16 => self.clearstats.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppflowStats {

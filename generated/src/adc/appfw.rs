@@ -43,6 +43,7 @@ impl rt::Model for Appfwarchive {
             2 => self.response.as_field(),
             3 => self.src.as_field(),
             4 => self.target.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53,14 +54,9 @@ impl rt::Model for Appfwarchive {
             2 => self.response.as_field_mut(),
             3 => self.src.as_field_mut(),
             4 => self.target.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwarchive {
@@ -209,6 +205,7 @@ impl rt::Model for Appfwconfidfield {
             3 => self.isregex.as_field(),
             4 => self.state.as_field(),
             5 => self.url.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -220,14 +217,9 @@ impl rt::Model for Appfwconfidfield {
             3 => self.isregex.as_field_mut(),
             4 => self.state.as_field_mut(),
             5 => self.url.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwconfidfield {
@@ -350,6 +342,7 @@ impl rt::Model for Appfwcustomsettings {
         match index {
             0 => self.name.as_field(),
             1 => self.target.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -357,14 +350,9 @@ impl rt::Model for Appfwcustomsettings {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.target.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwcustomsettings {
@@ -500,6 +488,7 @@ impl rt::Model for Appfwfieldtype {
             5 => self.nocharmaps.as_field(),
             6 => self.priority.as_field(),
             7 => self.regex.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -513,14 +502,9 @@ impl rt::Model for Appfwfieldtype {
             5 => self.nocharmaps.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.regex.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwfieldtype {
@@ -782,6 +766,7 @@ impl rt::Model for AppfwglobalAppfwpolicyBinding {
             10 => self.priority.as_field(),
             11 => self.state.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -800,14 +785,9 @@ impl rt::Model for AppfwglobalAppfwpolicyBinding {
             10 => self.priority.as_field_mut(),
             11 => self.state.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalAppfwpolicyBinding {
@@ -974,6 +954,7 @@ impl rt::Model for AppfwglobalAuditnslogpolicyBinding {
             7 => self.priority.as_field(),
             8 => self.state.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -989,14 +970,9 @@ impl rt::Model for AppfwglobalAuditnslogpolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.state.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalAuditnslogpolicyBinding {
@@ -1163,6 +1139,7 @@ impl rt::Model for AppfwglobalAuditsyslogpolicyBinding {
             7 => self.priority.as_field(),
             8 => self.state.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1178,14 +1155,9 @@ impl rt::Model for AppfwglobalAuditsyslogpolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.state.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalAuditsyslogpolicyBinding {
@@ -1324,6 +1296,7 @@ impl rt::Model for AppfwglobalBinding {
             0 => self.appfwglobal_appfwpolicy_binding.as_field(),
             1 => self.appfwglobal_auditnslogpolicy_binding.as_field(),
             2 => self.appfwglobal_auditsyslogpolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1332,14 +1305,9 @@ impl rt::Model for AppfwglobalBinding {
             0 => self.appfwglobal_appfwpolicy_binding.as_field_mut(),
             1 => self.appfwglobal_auditnslogpolicy_binding.as_field_mut(),
             2 => self.appfwglobal_auditsyslogpolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwglobalBinding {
@@ -1434,6 +1402,7 @@ impl rt::Model for Appfwgrpccontenttype {
             1 => self.feature.as_field(),
             2 => self.grpccontenttypevalue.as_field(),
             3 => self.isregex.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1443,14 +1412,9 @@ impl rt::Model for Appfwgrpccontenttype {
             1 => self.feature.as_field_mut(),
             2 => self.grpccontenttypevalue.as_field_mut(),
             3 => self.isregex.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwgrpccontenttype {
@@ -1553,6 +1517,7 @@ impl rt::Model for Appfwgrpcwebjsoncontenttype {
         match index {
             0 => self.grpcwebjsoncontenttypevalue.as_field(),
             1 => self.isregex.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1560,14 +1525,9 @@ impl rt::Model for Appfwgrpcwebjsoncontenttype {
         match index {
             0 => self.grpcwebjsoncontenttypevalue.as_field_mut(),
             1 => self.isregex.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwgrpcwebjsoncontenttype {
@@ -1670,6 +1630,7 @@ impl rt::Model for Appfwgrpcwebtextcontenttype {
         match index {
             0 => self.grpcwebtextcontenttypevalue.as_field(),
             1 => self.isregex.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1677,14 +1638,9 @@ impl rt::Model for Appfwgrpcwebtextcontenttype {
         match index {
             0 => self.grpcwebtextcontenttypevalue.as_field_mut(),
             1 => self.isregex.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwgrpcwebtextcontenttype {
@@ -1798,6 +1754,7 @@ impl rt::Model for Appfwhtmlerrorpage {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1808,14 +1765,9 @@ impl rt::Model for Appfwhtmlerrorpage {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwhtmlerrorpage {
@@ -1935,6 +1887,7 @@ impl rt::Model for Appfwjsoncontenttype {
             2 => self.feature.as_field(),
             3 => self.isregex.as_field(),
             4 => self.jsoncontenttypevalue.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1945,14 +1898,9 @@ impl rt::Model for Appfwjsoncontenttype {
             2 => self.feature.as_field_mut(),
             3 => self.isregex.as_field_mut(),
             4 => self.jsoncontenttypevalue.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwjsoncontenttype {
@@ -2076,6 +2024,7 @@ impl rt::Model for Appfwjsonerrorpage {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2086,14 +2035,9 @@ impl rt::Model for Appfwjsonerrorpage {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwjsonerrorpage {
@@ -2479,6 +2423,7 @@ impl rt::Model for Appfwlearningdata {
             36 => self.xmlattachmentcheck.as_field(),
             37 => self.xmldoscheck.as_field(),
             38 => self.xmlwsicheck.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2523,14 +2468,9 @@ impl rt::Model for Appfwlearningdata {
             36 => self.xmlattachmentcheck.as_field_mut(),
             37 => self.xmldoscheck.as_field_mut(),
             38 => self.xmlwsicheck.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwlearningdata {
@@ -2870,6 +2810,7 @@ impl rt::Model for Appfwlearningsettings {
             29 => self.xmlattachmentpercentthreshold.as_field(),
             30 => self.xmlwsiminthreshold.as_field(),
             31 => self.xmlwsipercentthreshold.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2907,14 +2848,9 @@ impl rt::Model for Appfwlearningsettings {
             29 => self.xmlattachmentpercentthreshold.as_field_mut(),
             30 => self.xmlwsiminthreshold.as_field_mut(),
             31 => self.xmlwsipercentthreshold.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwlearningsettings {
@@ -3041,6 +2977,7 @@ impl rt::Model for Appfwmultipartformcontenttype {
             1 => self.feature.as_field(),
             2 => self.isregex.as_field(),
             3 => self.multipartformcontenttypevalue.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3050,14 +2987,9 @@ impl rt::Model for Appfwmultipartformcontenttype {
             1 => self.feature.as_field_mut(),
             2 => self.isregex.as_field_mut(),
             3 => self.multipartformcontenttypevalue.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwmultipartformcontenttype {
@@ -3212,6 +3144,7 @@ impl rt::Model for Appfwpolicy {
             9 => self.profilename.as_field(),
             10 => self.rule.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3229,14 +3162,9 @@ impl rt::Model for Appfwpolicy {
             9 => self.profilename.as_field_mut(),
             10 => self.rule.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwpolicy {
@@ -3433,6 +3361,7 @@ impl rt::Model for AppfwpolicyAppfwglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3446,14 +3375,9 @@ impl rt::Model for AppfwpolicyAppfwglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyAppfwglobalBinding {
@@ -3576,6 +3500,7 @@ impl rt::Model for AppfwpolicyAppfwpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3589,14 +3514,9 @@ impl rt::Model for AppfwpolicyAppfwpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyAppfwpolicylabelBinding {
@@ -3693,6 +3613,7 @@ impl rt::Model for AppfwpolicyBinding {
             2 => self.appfwpolicy_csvserver_binding.as_field(),
             3 => self.appfwpolicy_lbvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3703,14 +3624,9 @@ impl rt::Model for AppfwpolicyBinding {
             2 => self.appfwpolicy_csvserver_binding.as_field_mut(),
             3 => self.appfwpolicy_lbvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyBinding {
@@ -3829,6 +3745,7 @@ impl rt::Model for AppfwpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3842,14 +3759,9 @@ impl rt::Model for AppfwpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyCsvserverBinding {
@@ -3972,6 +3884,7 @@ impl rt::Model for AppfwpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3985,14 +3898,9 @@ impl rt::Model for AppfwpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyLbvserverBinding {
@@ -4141,6 +4049,7 @@ impl rt::Model for Appfwpolicylabel {
             9 => self.policylabeltype.as_field(),
             10 => self.policytype.as_field(),
             11 => self.priority.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4158,14 +4067,9 @@ impl rt::Model for Appfwpolicylabel {
             9 => self.policylabeltype.as_field_mut(),
             10 => self.policytype.as_field_mut(),
             11 => self.priority.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwpolicylabel {
@@ -4304,6 +4208,7 @@ impl rt::Model for AppfwpolicylabelAppfwpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4317,14 +4222,9 @@ impl rt::Model for AppfwpolicylabelAppfwpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelAppfwpolicyBinding {
@@ -4467,6 +4367,7 @@ impl rt::Model for AppfwpolicylabelBinding {
             0 => self.appfwpolicylabel_appfwpolicy_binding.as_field(),
             1 => self.appfwpolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4475,14 +4376,9 @@ impl rt::Model for AppfwpolicylabelBinding {
             0 => self.appfwpolicylabel_appfwpolicy_binding.as_field_mut(),
             1 => self.appfwpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelBinding {
@@ -4591,6 +4487,7 @@ impl rt::Model for AppfwpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4604,14 +4501,9 @@ impl rt::Model for AppfwpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelPolicybindingBinding {
@@ -6279,6 +6171,7 @@ impl rt::Model for Appfwprofile {
             146 => self.xmlvalidationaction.as_field(),
             147 => self.xmlwsiaction.as_field(),
             148 => self.xmlxssaction.as_field(),
+            149 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6433,14 +6326,9 @@ impl rt::Model for Appfwprofile {
             146 => self.xmlvalidationaction.as_field_mut(),
             147 => self.xmlwsiaction.as_field_mut(),
             148 => self.xmlxssaction.as_field_mut(),
+            149 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwprofile {
@@ -7271,6 +7159,7 @@ impl rt::Model for AppfwprofileAppfwconfidfieldBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7286,14 +7175,9 @@ impl rt::Model for AppfwprofileAppfwconfidfieldBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileAppfwconfidfieldBinding {
@@ -7544,6 +7428,7 @@ impl rt::Model for AppfwprofileBinding {
             18 => self.appfwprofile_xmlwsiurl_binding.as_field(),
             19 => self.appfwprofile_xmlxss_binding.as_field(),
             20 => self.name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7570,14 +7455,9 @@ impl rt::Model for AppfwprofileBinding {
             18 => self.appfwprofile_xmlwsiurl_binding.as_field_mut(),
             19 => self.appfwprofile_xmlxss_binding.as_field_mut(),
             20 => self.name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileBinding {
@@ -7723,6 +7603,7 @@ impl rt::Model for AppfwprofileBlockkeywordBinding {
             9 => self.resourceid.as_field(),
             10 => self.ruletype.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7740,14 +7621,9 @@ impl rt::Model for AppfwprofileBlockkeywordBinding {
             9 => self.resourceid.as_field_mut(),
             10 => self.ruletype.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileBlockkeywordBinding {
@@ -8027,6 +7903,7 @@ impl rt::Model for AppfwprofileBypasslistBinding {
             8 => self.resourceid.as_field(),
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8043,14 +7920,9 @@ impl rt::Model for AppfwprofileBypasslistBinding {
             8 => self.resourceid.as_field_mut(),
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileBypasslistBinding {
@@ -8297,6 +8169,7 @@ impl rt::Model for AppfwprofileCmdinjectionBinding {
             11 => self.resourceid.as_field(),
             12 => self.ruletype.as_field(),
             13 => self.state.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8316,14 +8189,9 @@ impl rt::Model for AppfwprofileCmdinjectionBinding {
             11 => self.resourceid.as_field_mut(),
             12 => self.ruletype.as_field_mut(),
             13 => self.state.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCmdinjectionBinding {
@@ -8536,6 +8404,7 @@ impl rt::Model for AppfwprofileContenttypeBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8550,14 +8419,9 @@ impl rt::Model for AppfwprofileContenttypeBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileContenttypeBinding {
@@ -8714,6 +8578,7 @@ impl rt::Model for AppfwprofileCookieconsistencyBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8729,14 +8594,9 @@ impl rt::Model for AppfwprofileCookieconsistencyBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCookieconsistencyBinding {
@@ -8907,6 +8767,7 @@ impl rt::Model for AppfwprofileCreditcardnumberBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8922,14 +8783,9 @@ impl rt::Model for AppfwprofileCreditcardnumberBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCreditcardnumberBinding {
@@ -9145,6 +9001,7 @@ impl rt::Model for AppfwprofileCrosssitescriptingBinding {
             12 => self.resourceid.as_field(),
             13 => self.ruletype.as_field(),
             14 => self.state.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9165,14 +9022,9 @@ impl rt::Model for AppfwprofileCrosssitescriptingBinding {
             12 => self.resourceid.as_field_mut(),
             13 => self.ruletype.as_field_mut(),
             14 => self.state.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCrosssitescriptingBinding {
@@ -9383,6 +9235,7 @@ impl rt::Model for AppfwprofileCsrftagBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9398,14 +9251,9 @@ impl rt::Model for AppfwprofileCsrftagBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileCsrftagBinding {
@@ -9601,6 +9449,7 @@ impl rt::Model for AppfwprofileDenylistBinding {
             8 => self.resourceid.as_field(),
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9617,14 +9466,9 @@ impl rt::Model for AppfwprofileDenylistBinding {
             8 => self.resourceid.as_field_mut(),
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileDenylistBinding {
@@ -9828,6 +9672,7 @@ impl rt::Model for AppfwprofileDenyurlBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9842,14 +9687,9 @@ impl rt::Model for AppfwprofileDenyurlBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileDenyurlBinding {
@@ -10002,6 +9842,7 @@ impl rt::Model for AppfwprofileExcluderescontenttypeBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10016,14 +9857,9 @@ impl rt::Model for AppfwprofileExcluderescontenttypeBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileExcluderescontenttypeBinding {
@@ -10194,6 +10030,7 @@ impl rt::Model for AppfwprofileFakeaccountBinding {
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
             11 => self.tag.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10211,14 +10048,9 @@ impl rt::Model for AppfwprofileFakeaccountBinding {
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
             11 => self.tag.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFakeaccountBinding {
@@ -10425,6 +10257,7 @@ impl rt::Model for AppfwprofileFieldconsistencyBinding {
             8 => self.resourceid.as_field(),
             9 => self.ruletype.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10441,14 +10274,9 @@ impl rt::Model for AppfwprofileFieldconsistencyBinding {
             8 => self.resourceid.as_field_mut(),
             9 => self.ruletype.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFieldconsistencyBinding {
@@ -10629,6 +10457,7 @@ impl rt::Model for AppfwprofileFieldformatBinding {
             11 => self.resourceid.as_field(),
             12 => self.ruletype.as_field(),
             13 => self.state.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10648,14 +10477,9 @@ impl rt::Model for AppfwprofileFieldformatBinding {
             11 => self.resourceid.as_field_mut(),
             12 => self.ruletype.as_field_mut(),
             13 => self.state.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFieldformatBinding {
@@ -10890,6 +10714,7 @@ impl rt::Model for AppfwprofileFileuploadtypeBinding {
             9 => self.resourceid.as_field(),
             10 => self.ruletype.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10907,14 +10732,9 @@ impl rt::Model for AppfwprofileFileuploadtypeBinding {
             9 => self.resourceid.as_field_mut(),
             10 => self.ruletype.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileFileuploadtypeBinding {
@@ -11128,6 +10948,7 @@ impl rt::Model for AppfwprofileGrpcvalidationBinding {
             6 => self.resourceid.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11142,14 +10963,9 @@ impl rt::Model for AppfwprofileGrpcvalidationBinding {
             6 => self.resourceid.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileGrpcvalidationBinding {
@@ -11348,6 +11164,7 @@ impl rt::Model for AppfwprofileJsonblockkeywordBinding {
             9 => self.resourceid.as_field(),
             10 => self.ruletype.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11365,14 +11182,9 @@ impl rt::Model for AppfwprofileJsonblockkeywordBinding {
             9 => self.resourceid.as_field_mut(),
             10 => self.ruletype.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsonblockkeywordBinding {
@@ -11606,6 +11418,7 @@ impl rt::Model for AppfwprofileJsoncmdurlBinding {
             10 => self.resourceid.as_field(),
             11 => self.ruletype.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11624,14 +11437,9 @@ impl rt::Model for AppfwprofileJsoncmdurlBinding {
             10 => self.resourceid.as_field_mut(),
             11 => self.ruletype.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsoncmdurlBinding {
@@ -11944,6 +11752,7 @@ impl rt::Model for AppfwprofileJsondosurlBinding {
             17 => self.resourceid.as_field(),
             18 => self.ruletype.as_field(),
             19 => self.state.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11969,14 +11778,9 @@ impl rt::Model for AppfwprofileJsondosurlBinding {
             17 => self.resourceid.as_field_mut(),
             18 => self.ruletype.as_field_mut(),
             19 => self.state.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsondosurlBinding {
@@ -12283,6 +12087,7 @@ impl rt::Model for AppfwprofileJsonsqlurlBinding {
             10 => self.resourceid.as_field(),
             11 => self.ruletype.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12301,14 +12106,9 @@ impl rt::Model for AppfwprofileJsonsqlurlBinding {
             10 => self.resourceid.as_field_mut(),
             11 => self.ruletype.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsonsqlurlBinding {
@@ -12571,6 +12371,7 @@ impl rt::Model for AppfwprofileJsonxssurlBinding {
             10 => self.resourceid.as_field(),
             11 => self.ruletype.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12589,14 +12390,9 @@ impl rt::Model for AppfwprofileJsonxssurlBinding {
             10 => self.resourceid.as_field_mut(),
             11 => self.ruletype.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileJsonxssurlBinding {
@@ -12825,6 +12621,7 @@ impl rt::Model for AppfwprofileLogexpressionBinding {
             7 => self.resourceid.as_field(),
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12840,14 +12637,9 @@ impl rt::Model for AppfwprofileLogexpressionBinding {
             7 => self.resourceid.as_field_mut(),
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileLogexpressionBinding {
@@ -13008,6 +12800,7 @@ impl rt::Model for AppfwprofileRestvalidationBinding {
             6 => self.restvalidation.as_field(),
             7 => self.ruletype.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13022,14 +12815,9 @@ impl rt::Model for AppfwprofileRestvalidationBinding {
             6 => self.restvalidation.as_field_mut(),
             7 => self.ruletype.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileRestvalidationBinding {
@@ -13246,6 +13034,7 @@ impl rt::Model for AppfwprofileSafeobjectBinding {
             9 => self.ruletype.as_field(),
             10 => self.safeobject.as_field(),
             11 => self.state.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13263,14 +13052,9 @@ impl rt::Model for AppfwprofileSafeobjectBinding {
             9 => self.ruletype.as_field_mut(),
             10 => self.safeobject.as_field_mut(),
             11 => self.state.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileSafeobjectBinding {
@@ -13468,6 +13252,7 @@ impl rt::Model for AppfwprofileSqlinjectionBinding {
             12 => self.ruletype.as_field(),
             13 => self.sqlinjection.as_field(),
             14 => self.state.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13488,14 +13273,9 @@ impl rt::Model for AppfwprofileSqlinjectionBinding {
             12 => self.ruletype.as_field_mut(),
             13 => self.sqlinjection.as_field_mut(),
             14 => self.state.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileSqlinjectionBinding {
@@ -13706,6 +13486,7 @@ impl rt::Model for AppfwprofileStarturlBinding {
             6 => self.ruletype.as_field(),
             7 => self.starturl.as_field(),
             8 => self.state.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13720,14 +13501,9 @@ impl rt::Model for AppfwprofileStarturlBinding {
             6 => self.ruletype.as_field_mut(),
             7 => self.starturl.as_field_mut(),
             8 => self.state.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileStarturlBinding {
@@ -13880,6 +13656,7 @@ impl rt::Model for AppfwprofileTrustedlearningclientsBinding {
             6 => self.ruletype.as_field(),
             7 => self.state.as_field(),
             8 => self.trustedlearningclients.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13894,14 +13671,9 @@ impl rt::Model for AppfwprofileTrustedlearningclientsBinding {
             6 => self.ruletype.as_field_mut(),
             7 => self.state.as_field_mut(),
             8 => self.trustedlearningclients.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileTrustedlearningclientsBinding {
@@ -14074,6 +13846,7 @@ impl rt::Model for AppfwprofileXmlattachmenturlBinding {
             10 => self.xmlattachmenturl.as_field(),
             11 => self.xmlmaxattachmentsize.as_field(),
             12 => self.xmlmaxattachmentsizecheck.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14092,14 +13865,9 @@ impl rt::Model for AppfwprofileXmlattachmenturlBinding {
             10 => self.xmlattachmenturl.as_field_mut(),
             11 => self.xmlmaxattachmentsize.as_field_mut(),
             12 => self.xmlmaxattachmentsizecheck.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlattachmenturlBinding {
@@ -14440,6 +14208,7 @@ impl rt::Model for AppfwprofileXmldosurlBinding {
             42 => self.xmlminfilesize.as_field(),
             43 => self.xmlminfilesizecheck.as_field(),
             44 => self.xmlsoaparraycheck.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14490,14 +14259,9 @@ impl rt::Model for AppfwprofileXmldosurlBinding {
             42 => self.xmlminfilesize.as_field_mut(),
             43 => self.xmlminfilesizecheck.as_field_mut(),
             44 => self.xmlsoaparraycheck.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmldosurlBinding {
@@ -14932,6 +14696,7 @@ impl rt::Model for AppfwprofileXmlsqlinjectionBinding {
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
             10 => self.xmlsqlinjection.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14948,14 +14713,9 @@ impl rt::Model for AppfwprofileXmlsqlinjectionBinding {
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.xmlsqlinjection.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlsqlinjectionBinding {
@@ -15166,6 +14926,7 @@ impl rt::Model for AppfwprofileXmlvalidationurlBinding {
             13 => self.xmlvalidatesoapenvelope.as_field(),
             14 => self.xmlvalidationurl.as_field(),
             15 => self.xmlwsdl.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15187,14 +14948,9 @@ impl rt::Model for AppfwprofileXmlvalidationurlBinding {
             13 => self.xmlvalidatesoapenvelope.as_field_mut(),
             14 => self.xmlvalidationurl.as_field_mut(),
             15 => self.xmlwsdl.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlvalidationurlBinding {
@@ -15396,6 +15152,7 @@ impl rt::Model for AppfwprofileXmlwsiurlBinding {
             7 => self.state.as_field(),
             8 => self.xmlwsichecks.as_field(),
             9 => self.xmlwsiurl.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15411,14 +15168,9 @@ impl rt::Model for AppfwprofileXmlwsiurlBinding {
             7 => self.state.as_field_mut(),
             8 => self.xmlwsichecks.as_field_mut(),
             9 => self.xmlwsiurl.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlwsiurlBinding {
@@ -15584,6 +15336,7 @@ impl rt::Model for AppfwprofileXmlxssBinding {
             8 => self.ruletype.as_field(),
             9 => self.state.as_field(),
             10 => self.xmlxss.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15600,14 +15353,9 @@ impl rt::Model for AppfwprofileXmlxssBinding {
             8 => self.ruletype.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.xmlxss.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileXmlxssBinding {
@@ -15752,6 +15500,7 @@ impl rt::Model for Appfwprotofile {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15762,14 +15511,9 @@ impl rt::Model for Appfwprotofile {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwprotofile {
@@ -16038,6 +15782,7 @@ impl rt::Model for Appfwsettings {
             24 => self.signatureurl.as_field(),
             25 => self.undefaction.as_field(),
             26 => self.useconfigurablesecretkey.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16070,14 +15815,9 @@ impl rt::Model for Appfwsettings {
             24 => self.signatureurl.as_field_mut(),
             25 => self.undefaction.as_field_mut(),
             26 => self.useconfigurablesecretkey.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwsettings {
@@ -16232,6 +15972,7 @@ impl rt::Model for Appfwsignatures {
             14 => self.src.as_field(),
             15 => self.vendortype.as_field(),
             16 => self.xslt.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16254,14 +15995,9 @@ impl rt::Model for Appfwsignatures {
             14 => self.src.as_field_mut(),
             15 => self.vendortype.as_field_mut(),
             16 => self.xslt.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwsignatures {
@@ -16424,6 +16160,7 @@ impl rt::Model for Appfwtransactionrecords {
             14 => self.responseyields.as_field(),
             15 => self.starttime.as_field(),
             16 => self.url.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16446,14 +16183,9 @@ impl rt::Model for Appfwtransactionrecords {
             14 => self.responseyields.as_field_mut(),
             15 => self.starttime.as_field_mut(),
             16 => self.url.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwtransactionrecords {
@@ -16543,6 +16275,7 @@ impl rt::Model for Appfwurlencodedformcontenttype {
             1 => self.feature.as_field(),
             2 => self.isregex.as_field(),
             3 => self.urlencodedformcontenttypevalue.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16552,14 +16285,9 @@ impl rt::Model for Appfwurlencodedformcontenttype {
             1 => self.feature.as_field_mut(),
             2 => self.isregex.as_field_mut(),
             3 => self.urlencodedformcontenttypevalue.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwurlencodedformcontenttype {
@@ -16673,6 +16401,7 @@ impl rt::Model for Appfwwsdl {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16683,14 +16412,9 @@ impl rt::Model for Appfwwsdl {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwwsdl {
@@ -16804,6 +16528,7 @@ impl rt::Model for Appfwxmlcontenttype {
             2 => self.feature.as_field(),
             3 => self.isregex.as_field(),
             4 => self.xmlcontenttypevalue.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16814,14 +16539,9 @@ impl rt::Model for Appfwxmlcontenttype {
             2 => self.feature.as_field_mut(),
             3 => self.isregex.as_field_mut(),
             4 => self.xmlcontenttypevalue.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwxmlcontenttype {
@@ -16937,6 +16657,7 @@ impl rt::Model for Appfwxmlerrorpage {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16947,14 +16668,9 @@ impl rt::Model for Appfwxmlerrorpage {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwxmlerrorpage {
@@ -17063,6 +16779,7 @@ impl rt::Model for Appfwxmlschema {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17073,14 +16790,9 @@ impl rt::Model for Appfwxmlschema {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appfwxmlschema {
@@ -18385,6 +18097,7 @@ impl rt::Model for AppfwStats {
             220 => self.appfirewallxmlxsslogs.as_field(),
             221 => self.appfirewallxmlxsslogsrate.as_field(),
             222 => self.clearstats.as_field(),
+            223 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18613,14 +18326,9 @@ impl rt::Model for AppfwStats {
             220 => self.appfirewallxmlxsslogs.as_field_mut(),
             221 => self.appfirewallxmlxsslogsrate.as_field_mut(),
             222 => self.clearstats.as_field_mut(),
+            223 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwStats {
@@ -18701,6 +18409,7 @@ impl rt::Model for AppfwpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18712,14 +18421,9 @@ impl rt::Model for AppfwpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicyStats {
@@ -18796,6 +18500,7 @@ impl rt::Model for AppfwpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18805,14 +18510,9 @@ impl rt::Model for AppfwpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwpolicylabelStats {
@@ -20082,6 +19782,7 @@ impl rt::Model for AppfwprofileStats {
             218 => self.appfirewallxmlxsslogsperprofilerate.as_field(),
             219 => self.clearstats.as_field(),
             220 => self.name.as_field(),
+            221 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20339,14 +20040,9 @@ impl rt::Model for AppfwprofileStats {
             218 => self.appfirewallxmlxsslogsperprofilerate.as_field_mut(),
             219 => self.clearstats.as_field_mut(),
             220 => self.name.as_field_mut(),
+            221 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfwprofileStats {

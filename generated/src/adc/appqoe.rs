@@ -186,6 +186,7 @@ impl rt::Model for Appqoeaction {
             15 => self.retryonreset.as_field(),
             16 => self.retryontimeout.as_field(),
             17 => self.tcpprofile.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -209,14 +210,9 @@ impl rt::Model for Appqoeaction {
             15 => self.retryonreset.as_field_mut(),
             16 => self.retryontimeout.as_field_mut(),
             17 => self.tcpprofile.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoeaction {
@@ -398,6 +394,7 @@ impl rt::Model for Appqoecustomresp {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -406,14 +403,9 @@ impl rt::Model for Appqoecustomresp {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoecustomresp {
@@ -535,6 +527,7 @@ impl rt::Model for Appqoeparameter {
             1 => self.dosattackthresh.as_field(),
             2 => self.maxaltrespbandwidth.as_field(),
             3 => self.sessionlife.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -544,14 +537,9 @@ impl rt::Model for Appqoeparameter {
             1 => self.dosattackthresh.as_field_mut(),
             2 => self.maxaltrespbandwidth.as_field_mut(),
             3 => self.sessionlife.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoeparameter {
@@ -644,6 +632,7 @@ impl rt::Model for Appqoepolicy {
             2 => self.hits.as_field(),
             3 => self.name.as_field(),
             4 => self.rule.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -654,14 +643,9 @@ impl rt::Model for Appqoepolicy {
             2 => self.hits.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.rule.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appqoepolicy {
@@ -777,6 +761,7 @@ impl rt::Model for AppqoepolicyBinding {
         match index {
             0 => self.appqoepolicy_lbvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -784,14 +769,9 @@ impl rt::Model for AppqoepolicyBinding {
         match index {
             0 => self.appqoepolicy_lbvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoepolicyBinding {
@@ -896,6 +876,7 @@ impl rt::Model for AppqoepolicyLbvserverBinding {
             3 => self.boundto.as_field(),
             4 => self.gotopriorityexpression.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -907,14 +888,9 @@ impl rt::Model for AppqoepolicyLbvserverBinding {
             3 => self.boundto.as_field_mut(),
             4 => self.gotopriorityexpression.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoepolicyLbvserverBinding {
@@ -1207,6 +1183,7 @@ impl rt::Model for AppqoeStats {
             48 => self.totvalidcookies.as_field(),
             49 => self.tsvrsubfailedrate.as_field(),
             50 => self.validcookiesrate.as_field(),
+            51 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1263,14 +1240,9 @@ impl rt::Model for AppqoeStats {
             48 => self.totvalidcookies.as_field_mut(),
             49 => self.tsvrsubfailedrate.as_field_mut(),
             50 => self.validcookiesrate.as_field_mut(),
+            51 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoeStats {
@@ -1439,6 +1411,7 @@ impl rt::Model for AppqoepolicyStats {
             25 => self.totresponsebytes.as_field(),
             26 => self.totsvrlinkedto.as_field(),
             27 => self.totthroughput.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1472,14 +1445,9 @@ impl rt::Model for AppqoepolicyStats {
             25 => self.totresponsebytes.as_field_mut(),
             26 => self.totsvrlinkedto.as_field_mut(),
             27 => self.totthroughput.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppqoepolicyStats {

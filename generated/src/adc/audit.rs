@@ -160,6 +160,7 @@ impl rt::Model for Auditmessageaction {
             7 => self.referencecount.as_field(),
             8 => self.stringbuilderexpr.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -175,14 +176,9 @@ impl rt::Model for Auditmessageaction {
             7 => self.referencecount.as_field_mut(),
             8 => self.stringbuilderexpr.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditmessageaction {
@@ -363,6 +359,7 @@ impl rt::Model for Auditmessages {
             1 => self.loglevel.as_field(),
             2 => self.numofmesgs.as_field(),
             3 => self.value.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -372,14 +369,9 @@ impl rt::Model for Auditmessages {
             1 => self.loglevel.as_field_mut(),
             2 => self.numofmesgs.as_field_mut(),
             3 => self.value.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditmessages {
@@ -727,6 +719,7 @@ impl rt::Model for Auditnslogaction {
             23 => self.trafficplane.as_field(),
             24 => self.urlfiltering.as_field(),
             25 => self.userdefinedauditlog.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -758,14 +751,9 @@ impl rt::Model for Auditnslogaction {
             23 => self.trafficplane.as_field_mut(),
             24 => self.urlfiltering.as_field_mut(),
             25 => self.userdefinedauditlog.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditnslogaction {
@@ -1062,6 +1050,7 @@ impl rt::Model for AuditnslogglobalAuditnslogpolicyBinding {
             3 => self.numpol.as_field(),
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1073,14 +1062,9 @@ impl rt::Model for AuditnslogglobalAuditnslogpolicyBinding {
             3 => self.numpol.as_field_mut(),
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogglobalAuditnslogpolicyBinding {
@@ -1184,20 +1168,16 @@ impl rt::Model for AuditnslogglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditnslogglobal_auditnslogpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.auditnslogglobal_auditnslogpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogglobalBinding {
@@ -1348,6 +1328,7 @@ impl rt::Model for Auditnslogparams {
             16 => self.timezone.as_field(),
             17 => self.urlfiltering.as_field(),
             18 => self.userdefinedauditlog.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1372,14 +1353,9 @@ impl rt::Model for Auditnslogparams {
             16 => self.timezone.as_field_mut(),
             17 => self.urlfiltering.as_field_mut(),
             18 => self.userdefinedauditlog.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditnslogparams {
@@ -1507,6 +1483,7 @@ impl rt::Model for Auditnslogpolicy {
             4 => self.feature.as_field(),
             5 => self.name.as_field(),
             6 => self.rule.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1519,14 +1496,9 @@ impl rt::Model for Auditnslogpolicy {
             4 => self.feature.as_field_mut(),
             5 => self.name.as_field_mut(),
             6 => self.rule.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditnslogpolicy {
@@ -1665,6 +1637,7 @@ impl rt::Model for AuditnslogpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1675,14 +1648,9 @@ impl rt::Model for AuditnslogpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAaagroupBinding {
@@ -1785,6 +1753,7 @@ impl rt::Model for AuditnslogpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1795,14 +1764,9 @@ impl rt::Model for AuditnslogpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAaauserBinding {
@@ -1905,6 +1869,7 @@ impl rt::Model for AuditnslogpolicyAppfwglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1915,14 +1880,9 @@ impl rt::Model for AuditnslogpolicyAppfwglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAppfwglobalBinding {
@@ -2026,6 +1986,7 @@ impl rt::Model for AuditnslogpolicyAuditnslogglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2036,14 +1997,9 @@ impl rt::Model for AuditnslogpolicyAuditnslogglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAuditnslogglobalBinding {
@@ -2146,6 +2102,7 @@ impl rt::Model for AuditnslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2156,14 +2113,9 @@ impl rt::Model for AuditnslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyAuthenticationvserverBinding {
@@ -2304,6 +2256,7 @@ impl rt::Model for AuditnslogpolicyBinding {
             9 => self.auditnslogpolicy_vpnglobal_binding.as_field(),
             10 => self.auditnslogpolicy_vpnvserver_binding.as_field(),
             11 => self.name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2321,14 +2274,9 @@ impl rt::Model for AuditnslogpolicyBinding {
             9 => self.auditnslogpolicy_vpnglobal_binding.as_field_mut(),
             10 => self.auditnslogpolicy_vpnvserver_binding.as_field_mut(),
             11 => self.name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyBinding {
@@ -2427,6 +2375,7 @@ impl rt::Model for AuditnslogpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2437,14 +2386,9 @@ impl rt::Model for AuditnslogpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyCsvserverBinding {
@@ -2547,6 +2491,7 @@ impl rt::Model for AuditnslogpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2557,14 +2502,9 @@ impl rt::Model for AuditnslogpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyLbvserverBinding {
@@ -2667,6 +2607,7 @@ impl rt::Model for AuditnslogpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2677,14 +2618,9 @@ impl rt::Model for AuditnslogpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicySystemglobalBinding {
@@ -2787,6 +2723,7 @@ impl rt::Model for AuditnslogpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2797,14 +2734,9 @@ impl rt::Model for AuditnslogpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyTmglobalBinding {
@@ -2907,6 +2839,7 @@ impl rt::Model for AuditnslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2917,14 +2850,9 @@ impl rt::Model for AuditnslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyVpnglobalBinding {
@@ -3027,6 +2955,7 @@ impl rt::Model for AuditnslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3037,14 +2966,9 @@ impl rt::Model for AuditnslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditnslogpolicyVpnvserverBinding {
@@ -3437,6 +3361,7 @@ impl rt::Model for Auditsyslogaction {
             35 => self.transport.as_field(),
             36 => self.urlfiltering.as_field(),
             37 => self.userdefinedauditlog.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3480,14 +3405,9 @@ impl rt::Model for Auditsyslogaction {
             35 => self.transport.as_field_mut(),
             36 => self.urlfiltering.as_field_mut(),
             37 => self.userdefinedauditlog.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditsyslogaction {
@@ -3999,6 +3919,7 @@ impl rt::Model for AuditsyslogglobalAuditsyslogpolicyBinding {
             4 => self.numpol.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4011,14 +3932,9 @@ impl rt::Model for AuditsyslogglobalAuditsyslogpolicyBinding {
             4 => self.numpol.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogglobalAuditsyslogpolicyBinding {
@@ -4122,20 +4038,16 @@ impl rt::Model for AuditsyslogglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.auditsyslogglobal_auditsyslogpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.auditsyslogglobal_auditsyslogpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogglobalBinding {
@@ -4337,6 +4249,7 @@ impl rt::Model for Auditsyslogparams {
             18 => self.timezone.as_field(),
             19 => self.urlfiltering.as_field(),
             20 => self.userdefinedauditlog.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4363,14 +4276,9 @@ impl rt::Model for Auditsyslogparams {
             18 => self.timezone.as_field_mut(),
             19 => self.urlfiltering.as_field_mut(),
             20 => self.userdefinedauditlog.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditsyslogparams {
@@ -4483,6 +4391,7 @@ impl rt::Model for Auditsyslogpolicy {
             4 => self.feature.as_field(),
             5 => self.name.as_field(),
             6 => self.rule.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4495,14 +4404,9 @@ impl rt::Model for Auditsyslogpolicy {
             4 => self.feature.as_field_mut(),
             5 => self.name.as_field_mut(),
             6 => self.rule.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Auditsyslogpolicy {
@@ -4641,6 +4545,7 @@ impl rt::Model for AuditsyslogpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4651,14 +4556,9 @@ impl rt::Model for AuditsyslogpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAaagroupBinding {
@@ -4761,6 +4661,7 @@ impl rt::Model for AuditsyslogpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4771,14 +4672,9 @@ impl rt::Model for AuditsyslogpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAaauserBinding {
@@ -4882,6 +4778,7 @@ impl rt::Model for AuditsyslogpolicyAuditsyslogglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4892,14 +4789,9 @@ impl rt::Model for AuditsyslogpolicyAuditsyslogglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAuditsyslogglobalBinding {
@@ -5002,6 +4894,7 @@ impl rt::Model for AuditsyslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5012,14 +4905,9 @@ impl rt::Model for AuditsyslogpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyAuthenticationvserverBinding {
@@ -5164,6 +5052,7 @@ impl rt::Model for AuditsyslogpolicyBinding {
             9 => self.auditsyslogpolicy_vpnglobal_binding.as_field(),
             10 => self.auditsyslogpolicy_vpnvserver_binding.as_field(),
             11 => self.name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5181,14 +5070,9 @@ impl rt::Model for AuditsyslogpolicyBinding {
             9 => self.auditsyslogpolicy_vpnglobal_binding.as_field_mut(),
             10 => self.auditsyslogpolicy_vpnvserver_binding.as_field_mut(),
             11 => self.name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyBinding {
@@ -5287,6 +5171,7 @@ impl rt::Model for AuditsyslogpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5297,14 +5182,9 @@ impl rt::Model for AuditsyslogpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyCsvserverBinding {
@@ -5407,6 +5287,7 @@ impl rt::Model for AuditsyslogpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5417,14 +5298,9 @@ impl rt::Model for AuditsyslogpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyLbvserverBinding {
@@ -5527,6 +5403,7 @@ impl rt::Model for AuditsyslogpolicyRnatglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5537,14 +5414,9 @@ impl rt::Model for AuditsyslogpolicyRnatglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyRnatglobalBinding {
@@ -5647,6 +5519,7 @@ impl rt::Model for AuditsyslogpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5657,14 +5530,9 @@ impl rt::Model for AuditsyslogpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicySystemglobalBinding {
@@ -5767,6 +5635,7 @@ impl rt::Model for AuditsyslogpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5777,14 +5646,9 @@ impl rt::Model for AuditsyslogpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyTmglobalBinding {
@@ -5887,6 +5751,7 @@ impl rt::Model for AuditsyslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5897,14 +5762,9 @@ impl rt::Model for AuditsyslogpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyVpnglobalBinding {
@@ -6007,6 +5867,7 @@ impl rt::Model for AuditsyslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6017,14 +5878,9 @@ impl rt::Model for AuditsyslogpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditsyslogpolicyVpnvserverBinding {
@@ -6330,6 +6186,7 @@ impl rt::Model for AuditStats {
             40 => self.nsbchainallocfailrate.as_field(),
             41 => self.systcpconnfail.as_field(),
             42 => self.systcpconnfailrate.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6378,14 +6235,9 @@ impl rt::Model for AuditStats {
             40 => self.nsbchainallocfailrate.as_field_mut(),
             41 => self.systcpconnfail.as_field_mut(),
             42 => self.systcpconnfailrate.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditStats {

@@ -71,6 +71,7 @@ impl rt::Model for Authenticationadfsproxyprofile {
             3 => self.password.as_field(),
             4 => self.serverurl.as_field(),
             5 => self.username.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -82,14 +83,9 @@ impl rt::Model for Authenticationadfsproxyprofile {
             3 => self.password.as_field_mut(),
             4 => self.serverurl.as_field_mut(),
             5 => self.username.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationadfsproxyprofile {
@@ -239,6 +235,7 @@ impl rt::Model for Authenticationauthnprofile {
             3 => self.authenticationlevel.as_field(),
             4 => self.authnvsname.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -250,14 +247,9 @@ impl rt::Model for Authenticationauthnprofile {
             3 => self.authenticationlevel.as_field_mut(),
             4 => self.authnvsname.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationauthnprofile {
@@ -506,6 +498,7 @@ impl rt::Model for Authenticationazurekeyvault {
             10 => self.tenantid.as_field(),
             11 => self.tokenendpoint.as_field(),
             12 => self.vaultname.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -524,14 +517,9 @@ impl rt::Model for Authenticationazurekeyvault {
             10 => self.tenantid.as_field_mut(),
             11 => self.tokenendpoint.as_field_mut(),
             12 => self.vaultname.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationazurekeyvault {
@@ -743,6 +731,7 @@ impl rt::Model for Authenticationcaptchaaction {
             4 => self.secretkey.as_field(),
             5 => self.serverurl.as_field(),
             6 => self.sitekey.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -755,14 +744,9 @@ impl rt::Model for Authenticationcaptchaaction {
             4 => self.secretkey.as_field_mut(),
             5 => self.serverurl.as_field_mut(),
             6 => self.sitekey.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcaptchaaction {
@@ -933,6 +917,7 @@ impl rt::Model for Authenticationcertaction {
             3 => self.name.as_field(),
             4 => self.twofactor.as_field(),
             5 => self.usernamefield.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -944,14 +929,9 @@ impl rt::Model for Authenticationcertaction {
             3 => self.name.as_field_mut(),
             4 => self.twofactor.as_field_mut(),
             5 => self.usernamefield.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcertaction {
@@ -1096,6 +1076,7 @@ impl rt::Model for Authenticationcertpolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1105,14 +1086,9 @@ impl rt::Model for Authenticationcertpolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcertpolicy {
@@ -1255,6 +1231,7 @@ impl rt::Model for AuthenticationcertpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1265,14 +1242,9 @@ impl rt::Model for AuthenticationcertpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyAuthenticationvserverBinding {
@@ -1371,6 +1343,7 @@ impl rt::Model for AuthenticationcertpolicyBinding {
             1 => self.authenticationcertpolicy_vpnglobal_binding.as_field(),
             2 => self.authenticationcertpolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1383,14 +1356,9 @@ impl rt::Model for AuthenticationcertpolicyBinding {
             1 => self.authenticationcertpolicy_vpnglobal_binding.as_field_mut(),
             2 => self.authenticationcertpolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyBinding {
@@ -1489,6 +1457,7 @@ impl rt::Model for AuthenticationcertpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1499,14 +1468,9 @@ impl rt::Model for AuthenticationcertpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyVpnglobalBinding {
@@ -1609,6 +1573,7 @@ impl rt::Model for AuthenticationcertpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1619,14 +1584,9 @@ impl rt::Model for AuthenticationcertpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationcertpolicyVpnvserverBinding {
@@ -1742,6 +1702,7 @@ impl rt::Model for Authenticationcitrixauthaction {
             0 => self.authentication.as_field(),
             1 => self.authenticationtype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1750,14 +1711,9 @@ impl rt::Model for Authenticationcitrixauthaction {
             0 => self.authentication.as_field_mut(),
             1 => self.authenticationtype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationcitrixauthaction {
@@ -1926,6 +1882,7 @@ impl rt::Model for Authenticationdfaaction {
             5 => self.passphrase.as_field(),
             6 => self.serverurl.as_field(),
             7 => self.success.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1939,14 +1896,9 @@ impl rt::Model for Authenticationdfaaction {
             5 => self.passphrase.as_field_mut(),
             6 => self.serverurl.as_field_mut(),
             7 => self.success.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationdfaaction {
@@ -2102,6 +2054,7 @@ impl rt::Model for Authenticationdfapolicy {
             1 => self.action.as_field(),
             2 => self.name.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2111,14 +2064,9 @@ impl rt::Model for Authenticationdfapolicy {
             1 => self.action.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationdfapolicy {
@@ -2244,6 +2192,7 @@ impl rt::Model for AuthenticationdfapolicyBinding {
         match index {
             0 => self.authenticationdfapolicy_vpnvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2251,14 +2200,9 @@ impl rt::Model for AuthenticationdfapolicyBinding {
         match index {
             0 => self.authenticationdfapolicy_vpnvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationdfapolicyBinding {
@@ -2358,6 +2302,7 @@ impl rt::Model for AuthenticationdfapolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2368,14 +2313,9 @@ impl rt::Model for AuthenticationdfapolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationdfapolicyVpnvserverBinding {
@@ -2536,6 +2476,7 @@ impl rt::Model for Authenticationemailaction {
             7 => self.timeout.as_field(),
             8 => self.type_.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2551,14 +2492,9 @@ impl rt::Model for Authenticationemailaction {
             7 => self.timeout.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationemailaction {
@@ -2769,6 +2705,7 @@ impl rt::Model for Authenticationepaaction {
             5 => self.killprocess.as_field(),
             6 => self.name.as_field(),
             7 => self.quarantinegroup.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2782,14 +2719,9 @@ impl rt::Model for Authenticationepaaction {
             5 => self.killprocess.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.quarantinegroup.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationepaaction {
@@ -3245,6 +3177,7 @@ impl rt::Model for Authenticationldapaction {
             55 => self.success.as_field(),
             56 => self.svrtype.as_field(),
             57 => self.validateservercert.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3308,14 +3241,9 @@ impl rt::Model for Authenticationldapaction {
             55 => self.success.as_field_mut(),
             56 => self.svrtype.as_field_mut(),
             57 => self.validateservercert.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationldapaction {
@@ -3750,6 +3678,7 @@ impl rt::Model for Authenticationldappolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3759,14 +3688,9 @@ impl rt::Model for Authenticationldappolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationldappolicy {
@@ -3909,6 +3833,7 @@ impl rt::Model for AuthenticationldappolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3919,14 +3844,9 @@ impl rt::Model for AuthenticationldappolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyAuthenticationvserverBinding {
@@ -4030,6 +3950,7 @@ impl rt::Model for AuthenticationldappolicyBinding {
             2 => self.authenticationldappolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationldappolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4043,14 +3964,9 @@ impl rt::Model for AuthenticationldappolicyBinding {
             2 => self.authenticationldappolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationldappolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyBinding {
@@ -4149,6 +4065,7 @@ impl rt::Model for AuthenticationldappolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4159,14 +4076,9 @@ impl rt::Model for AuthenticationldappolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicySystemglobalBinding {
@@ -4269,6 +4181,7 @@ impl rt::Model for AuthenticationldappolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4279,14 +4192,9 @@ impl rt::Model for AuthenticationldappolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyVpnglobalBinding {
@@ -4389,6 +4297,7 @@ impl rt::Model for AuthenticationldappolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4399,14 +4308,9 @@ impl rt::Model for AuthenticationldappolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationldappolicyVpnvserverBinding {
@@ -4494,6 +4398,7 @@ impl rt::Model for Authenticationlocalpolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4503,14 +4408,9 @@ impl rt::Model for Authenticationlocalpolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationlocalpolicy {
@@ -4642,6 +4542,7 @@ impl rt::Model for AuthenticationlocalpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4652,14 +4553,9 @@ impl rt::Model for AuthenticationlocalpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyAuthenticationvserverBinding {
@@ -4762,6 +4658,7 @@ impl rt::Model for AuthenticationlocalpolicyBinding {
             2 => self.authenticationlocalpolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationlocalpolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4775,14 +4672,9 @@ impl rt::Model for AuthenticationlocalpolicyBinding {
             2 => self.authenticationlocalpolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationlocalpolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyBinding {
@@ -4879,6 +4771,7 @@ impl rt::Model for AuthenticationlocalpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4889,14 +4782,9 @@ impl rt::Model for AuthenticationlocalpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicySystemglobalBinding {
@@ -4997,6 +4885,7 @@ impl rt::Model for AuthenticationlocalpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5007,14 +4896,9 @@ impl rt::Model for AuthenticationlocalpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyVpnglobalBinding {
@@ -5115,6 +4999,7 @@ impl rt::Model for AuthenticationlocalpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5125,14 +5010,9 @@ impl rt::Model for AuthenticationlocalpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationlocalpolicyVpnvserverBinding {
@@ -5310,6 +5190,7 @@ impl rt::Model for Authenticationloginschema {
             8 => self.ssocredentials.as_field(),
             9 => self.usercredentialindex.as_field(),
             10 => self.userexpression.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5326,14 +5207,9 @@ impl rt::Model for Authenticationloginschema {
             8 => self.ssocredentials.as_field_mut(),
             9 => self.usercredentialindex.as_field_mut(),
             10 => self.userexpression.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationloginschema {
@@ -5563,6 +5439,7 @@ impl rt::Model for Authenticationloginschemapolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5580,14 +5457,9 @@ impl rt::Model for Authenticationloginschemapolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationloginschemapolicy {
@@ -5790,6 +5662,7 @@ impl rt::Model for AuthenticationloginschemapolicyAuthenticationvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5803,14 +5676,9 @@ impl rt::Model for AuthenticationloginschemapolicyAuthenticationvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyAuthenticationvserverBinding {
@@ -5912,6 +5780,7 @@ impl rt::Model for AuthenticationloginschemapolicyBinding {
             }
             1 => self.authenticationloginschemapolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5923,14 +5792,9 @@ impl rt::Model for AuthenticationloginschemapolicyBinding {
             }
             1 => self.authenticationloginschemapolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyBinding {
@@ -6050,6 +5914,7 @@ impl rt::Model for AuthenticationloginschemapolicyVpnvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6063,14 +5928,9 @@ impl rt::Model for AuthenticationloginschemapolicyVpnvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyVpnvserverBinding {
@@ -6191,6 +6051,7 @@ impl rt::Model for Authenticationnegotiateaction {
             7 => self.name.as_field(),
             8 => self.ntlmpath.as_field(),
             9 => self.ou.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6206,14 +6067,9 @@ impl rt::Model for Authenticationnegotiateaction {
             7 => self.name.as_field_mut(),
             8 => self.ntlmpath.as_field_mut(),
             9 => self.ou.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationnegotiateaction {
@@ -6375,6 +6231,7 @@ impl rt::Model for Authenticationnegotiatepolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6384,14 +6241,9 @@ impl rt::Model for Authenticationnegotiatepolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationnegotiatepolicy {
@@ -6530,6 +6382,7 @@ impl rt::Model for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6540,14 +6393,9 @@ impl rt::Model for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyAuthenticationvserverBinding {
@@ -6652,6 +6500,7 @@ impl rt::Model for AuthenticationnegotiatepolicyBinding {
             1 => self.authenticationnegotiatepolicy_vpnglobal_binding.as_field(),
             2 => self.authenticationnegotiatepolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6664,14 +6513,9 @@ impl rt::Model for AuthenticationnegotiatepolicyBinding {
             1 => self.authenticationnegotiatepolicy_vpnglobal_binding.as_field_mut(),
             2 => self.authenticationnegotiatepolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyBinding {
@@ -6771,6 +6615,7 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6781,14 +6626,9 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyVpnglobalBinding {
@@ -6892,6 +6732,7 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6902,14 +6743,9 @@ impl rt::Model for AuthenticationnegotiatepolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationnegotiatepolicyVpnvserverBinding {
@@ -7016,6 +6852,7 @@ impl rt::Model for Authenticationnoauthaction {
             2 => self.defaultauthenticationgroup.as_field(),
             3 => self.feature.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7026,14 +6863,9 @@ impl rt::Model for Authenticationnoauthaction {
             2 => self.defaultauthenticationgroup.as_field_mut(),
             3 => self.feature.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationnoauthaction {
@@ -7516,6 +7348,7 @@ impl rt::Model for Authenticationoauthaction {
             45 => self.tokenendpointauthmethod.as_field(),
             46 => self.userinfourl.as_field(),
             47 => self.usernamefield.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7569,14 +7402,9 @@ impl rt::Model for Authenticationoauthaction {
             45 => self.tokenendpointauthmethod.as_field_mut(),
             46 => self.userinfourl.as_field_mut(),
             47 => self.usernamefield.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationoauthaction {
@@ -7950,6 +7778,7 @@ impl rt::Model for Authenticationoauthidppolicy {
             7 => self.newname.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7965,14 +7794,9 @@ impl rt::Model for Authenticationoauthidppolicy {
             7 => self.newname.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationoauthidppolicy {
@@ -8137,6 +7961,7 @@ impl rt::Model for AuthenticationoauthidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8147,14 +7972,9 @@ impl rt::Model for AuthenticationoauthidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyAuthenticationvserverBinding {
@@ -8256,6 +8076,7 @@ impl rt::Model for AuthenticationoauthidppolicyBinding {
             }
             1 => self.authenticationoauthidppolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8267,14 +8088,9 @@ impl rt::Model for AuthenticationoauthidppolicyBinding {
             }
             1 => self.authenticationoauthidppolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyBinding {
@@ -8374,6 +8190,7 @@ impl rt::Model for AuthenticationoauthidppolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8384,14 +8201,9 @@ impl rt::Model for AuthenticationoauthidppolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyVpnvserverBinding {
@@ -8600,6 +8412,7 @@ impl rt::Model for Authenticationoauthidpprofile {
             15 => self.signaturealg.as_field(),
             16 => self.signatureservice.as_field(),
             17 => self.skewtime.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8623,14 +8436,9 @@ impl rt::Model for Authenticationoauthidpprofile {
             15 => self.signaturealg.as_field_mut(),
             16 => self.signatureservice.as_field_mut(),
             17 => self.skewtime.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationoauthidpprofile {
@@ -8927,6 +8735,7 @@ impl rt::Model for Authenticationpolicy {
             8 => self.policysubtype.as_field(),
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8943,14 +8752,9 @@ impl rt::Model for Authenticationpolicy {
             8 => self.policysubtype.as_field_mut(),
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationpolicy {
@@ -9127,6 +8931,7 @@ impl rt::Model for AuthenticationpolicyAuthenticationpolicylabelBinding {
             4 => self.name.as_field(),
             5 => self.nextfactor.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9139,14 +8944,9 @@ impl rt::Model for AuthenticationpolicyAuthenticationpolicylabelBinding {
             4 => self.name.as_field_mut(),
             5 => self.nextfactor.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyAuthenticationpolicylabelBinding {
@@ -9263,6 +9063,7 @@ impl rt::Model for AuthenticationpolicyAuthenticationvserverBinding {
             4 => self.name.as_field(),
             5 => self.nextfactor.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9275,14 +9076,9 @@ impl rt::Model for AuthenticationpolicyAuthenticationvserverBinding {
             4 => self.name.as_field_mut(),
             5 => self.nextfactor.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyAuthenticationvserverBinding {
@@ -9389,6 +9185,7 @@ impl rt::Model for AuthenticationpolicyBinding {
             1 => self.authenticationpolicy_authenticationvserver_binding.as_field(),
             2 => self.authenticationpolicy_systemglobal_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9401,14 +9198,9 @@ impl rt::Model for AuthenticationpolicyBinding {
             1 => self.authenticationpolicy_authenticationvserver_binding.as_field_mut(),
             2 => self.authenticationpolicy_systemglobal_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyBinding {
@@ -9520,6 +9312,7 @@ impl rt::Model for AuthenticationpolicySystemglobalBinding {
             4 => self.name.as_field(),
             5 => self.nextfactor.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9532,14 +9325,9 @@ impl rt::Model for AuthenticationpolicySystemglobalBinding {
             4 => self.name.as_field_mut(),
             5 => self.nextfactor.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicySystemglobalBinding {
@@ -9690,6 +9478,7 @@ impl rt::Model for Authenticationpolicylabel {
             10 => self.policyname.as_field(),
             11 => self.priority.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9708,14 +9497,9 @@ impl rt::Model for Authenticationpolicylabel {
             10 => self.policyname.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationpolicylabel {
@@ -9866,6 +9650,7 @@ impl rt::Model for AuthenticationpolicylabelAuthenticationpolicyBinding {
             3 => self.nextfactor.as_field(),
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9877,14 +9662,9 @@ impl rt::Model for AuthenticationpolicylabelAuthenticationpolicyBinding {
             3 => self.nextfactor.as_field_mut(),
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicylabelAuthenticationpolicyBinding {
@@ -10012,6 +9792,7 @@ impl rt::Model for AuthenticationpolicylabelBinding {
         match index {
             0 => self.authenticationpolicylabel_authenticationpolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10022,14 +9803,9 @@ impl rt::Model for AuthenticationpolicylabelBinding {
                     .as_field_mut()
             }
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicylabelBinding {
@@ -10110,6 +9886,7 @@ impl rt::Model for Authenticationprotecteduseraction {
             0 => self.maxconcurrentusers.as_field(),
             1 => self.name.as_field(),
             2 => self.realmstr.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10118,14 +9895,9 @@ impl rt::Model for Authenticationprotecteduseraction {
             0 => self.maxconcurrentusers.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.realmstr.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationprotecteduseraction {
@@ -10425,6 +10197,7 @@ impl rt::Model for Authenticationpushservice {
             14 => self.signingkey.as_field(),
             15 => self.signingkeyname.as_field(),
             16 => self.trustservice.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10447,14 +10220,9 @@ impl rt::Model for Authenticationpushservice {
             14 => self.signingkey.as_field_mut(),
             15 => self.signingkeyname.as_field_mut(),
             16 => self.trustservice.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationpushservice {
@@ -10839,6 +10607,7 @@ impl rt::Model for Authenticationradiusaction {
             27 => self.targetlbvserver.as_field(),
             28 => self.transport.as_field(),
             29 => self.tunnelendpointclientip.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10874,14 +10643,9 @@ impl rt::Model for Authenticationradiusaction {
             27 => self.targetlbvserver.as_field_mut(),
             28 => self.transport.as_field_mut(),
             29 => self.tunnelendpointclientip.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationradiusaction {
@@ -11146,6 +10910,7 @@ impl rt::Model for Authenticationradiuspolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11155,14 +10920,9 @@ impl rt::Model for Authenticationradiuspolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationradiuspolicy {
@@ -11305,6 +11065,7 @@ impl rt::Model for AuthenticationradiuspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11315,14 +11076,9 @@ impl rt::Model for AuthenticationradiuspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyAuthenticationvserverBinding {
@@ -11426,6 +11182,7 @@ impl rt::Model for AuthenticationradiuspolicyBinding {
             2 => self.authenticationradiuspolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationradiuspolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11439,14 +11196,9 @@ impl rt::Model for AuthenticationradiuspolicyBinding {
             2 => self.authenticationradiuspolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationradiuspolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyBinding {
@@ -11545,6 +11297,7 @@ impl rt::Model for AuthenticationradiuspolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11555,14 +11308,9 @@ impl rt::Model for AuthenticationradiuspolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicySystemglobalBinding {
@@ -11665,6 +11413,7 @@ impl rt::Model for AuthenticationradiuspolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11675,14 +11424,9 @@ impl rt::Model for AuthenticationradiuspolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyVpnglobalBinding {
@@ -11785,6 +11529,7 @@ impl rt::Model for AuthenticationradiuspolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11795,14 +11540,9 @@ impl rt::Model for AuthenticationradiuspolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationradiuspolicyVpnvserverBinding {
@@ -12352,6 +12092,7 @@ impl rt::Model for Authenticationsamlaction {
             48 => self.skewtime.as_field(),
             49 => self.statechecks.as_field(),
             50 => self.storesamlresponse.as_field(),
+            51 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12408,14 +12149,9 @@ impl rt::Model for Authenticationsamlaction {
             48 => self.skewtime.as_field_mut(),
             49 => self.statechecks.as_field_mut(),
             50 => self.storesamlresponse.as_field_mut(),
+            51 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlaction {
@@ -12846,6 +12582,7 @@ impl rt::Model for Authenticationsamlidppolicy {
             7 => self.newname.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12861,14 +12598,9 @@ impl rt::Model for Authenticationsamlidppolicy {
             7 => self.newname.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlidppolicy {
@@ -13032,6 +12764,7 @@ impl rt::Model for AuthenticationsamlidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13042,14 +12775,9 @@ impl rt::Model for AuthenticationsamlidppolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyAuthenticationvserverBinding {
@@ -13143,6 +12871,7 @@ impl rt::Model for AuthenticationsamlidppolicyBinding {
             }
             1 => self.authenticationsamlidppolicy_vpnvserver_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13154,14 +12883,9 @@ impl rt::Model for AuthenticationsamlidppolicyBinding {
             }
             1 => self.authenticationsamlidppolicy_vpnvserver_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyBinding {
@@ -13260,6 +12984,7 @@ impl rt::Model for AuthenticationsamlidppolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13270,14 +12995,9 @@ impl rt::Model for AuthenticationsamlidppolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyVpnvserverBinding {
@@ -13881,6 +13601,7 @@ impl rt::Model for Authenticationsamlidpprofile {
             91 => self.signatureservice.as_field(),
             92 => self.skewtime.as_field(),
             93 => self.splogouturl.as_field(),
+            94 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13980,14 +13701,9 @@ impl rt::Model for Authenticationsamlidpprofile {
             91 => self.signatureservice.as_field_mut(),
             92 => self.skewtime.as_field_mut(),
             93 => self.splogouturl.as_field_mut(),
+            94 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlidpprofile {
@@ -14656,6 +14372,7 @@ impl rt::Model for Authenticationsamlpolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14665,14 +14382,9 @@ impl rt::Model for Authenticationsamlpolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsamlpolicy {
@@ -14815,6 +14527,7 @@ impl rt::Model for AuthenticationsamlpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14825,14 +14538,9 @@ impl rt::Model for AuthenticationsamlpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyAuthenticationvserverBinding {
@@ -14934,6 +14642,7 @@ impl rt::Model for AuthenticationsamlpolicyBinding {
             1 => self.authenticationsamlpolicy_vpnglobal_binding.as_field(),
             2 => self.authenticationsamlpolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14946,14 +14655,9 @@ impl rt::Model for AuthenticationsamlpolicyBinding {
             1 => self.authenticationsamlpolicy_vpnglobal_binding.as_field_mut(),
             2 => self.authenticationsamlpolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyBinding {
@@ -15053,6 +14757,7 @@ impl rt::Model for AuthenticationsamlpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15063,14 +14768,9 @@ impl rt::Model for AuthenticationsamlpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyVpnglobalBinding {
@@ -15174,6 +14874,7 @@ impl rt::Model for AuthenticationsamlpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15184,14 +14885,9 @@ impl rt::Model for AuthenticationsamlpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlpolicyVpnvserverBinding {
@@ -15288,6 +14984,7 @@ impl rt::Model for Authenticationsmartaccesspolicy {
             2 => self.hits.as_field(),
             3 => self.name.as_field(),
             4 => self.rule.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15298,14 +14995,9 @@ impl rt::Model for Authenticationsmartaccesspolicy {
             2 => self.hits.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.rule.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsmartaccesspolicy {
@@ -15431,6 +15123,7 @@ impl rt::Model for Authenticationsmartaccessprofile {
             0 => self.comment.as_field(),
             1 => self.name.as_field(),
             2 => self.tags.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15439,14 +15132,9 @@ impl rt::Model for Authenticationsmartaccessprofile {
             0 => self.comment.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.tags.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationsmartaccessprofile {
@@ -15601,6 +15289,7 @@ impl rt::Model for Authenticationstorefrontauthaction {
             4 => self.name.as_field(),
             5 => self.serverurl.as_field(),
             6 => self.success.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15613,14 +15302,9 @@ impl rt::Model for Authenticationstorefrontauthaction {
             4 => self.name.as_field_mut(),
             5 => self.serverurl.as_field_mut(),
             6 => self.success.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationstorefrontauthaction {
@@ -15872,6 +15556,7 @@ impl rt::Model for Authenticationtacacsaction {
             27 => self.serverport.as_field(),
             28 => self.success.as_field(),
             29 => self.tacacssecret.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15907,14 +15592,9 @@ impl rt::Model for Authenticationtacacsaction {
             27 => self.serverport.as_field_mut(),
             28 => self.success.as_field_mut(),
             29 => self.tacacssecret.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationtacacsaction {
@@ -16190,6 +15870,7 @@ impl rt::Model for Authenticationtacacspolicy {
             1 => self.name.as_field(),
             2 => self.reqaction.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16199,14 +15880,9 @@ impl rt::Model for Authenticationtacacspolicy {
             1 => self.name.as_field_mut(),
             2 => self.reqaction.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationtacacspolicy {
@@ -16349,6 +16025,7 @@ impl rt::Model for AuthenticationtacacspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16359,14 +16036,9 @@ impl rt::Model for AuthenticationtacacspolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyAuthenticationvserverBinding {
@@ -16470,6 +16142,7 @@ impl rt::Model for AuthenticationtacacspolicyBinding {
             2 => self.authenticationtacacspolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationtacacspolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16483,14 +16156,9 @@ impl rt::Model for AuthenticationtacacspolicyBinding {
             2 => self.authenticationtacacspolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationtacacspolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyBinding {
@@ -16589,6 +16257,7 @@ impl rt::Model for AuthenticationtacacspolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16599,14 +16268,9 @@ impl rt::Model for AuthenticationtacacspolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicySystemglobalBinding {
@@ -16709,6 +16373,7 @@ impl rt::Model for AuthenticationtacacspolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16719,14 +16384,9 @@ impl rt::Model for AuthenticationtacacspolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyVpnglobalBinding {
@@ -16829,6 +16489,7 @@ impl rt::Model for AuthenticationtacacspolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16839,14 +16500,9 @@ impl rt::Model for AuthenticationtacacspolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationtacacspolicyVpnvserverBinding {
@@ -17340,6 +16996,7 @@ impl rt::Model for Authenticationvserver {
             46 => self.value.as_field(),
             47 => self.vstype.as_field(),
             48 => self.weight.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17394,14 +17051,9 @@ impl rt::Model for Authenticationvserver {
             46 => self.value.as_field_mut(),
             47 => self.vstype.as_field_mut(),
             48 => self.weight.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationvserver {
@@ -17666,6 +17318,7 @@ impl rt::Model for AuthenticationvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17680,14 +17333,9 @@ impl rt::Model for AuthenticationvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuditnslogpolicyBinding {
@@ -17851,6 +17499,7 @@ impl rt::Model for AuthenticationvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17865,14 +17514,9 @@ impl rt::Model for AuthenticationvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuditsyslogpolicyBinding {
@@ -18040,6 +17684,7 @@ impl rt::Model for AuthenticationvserverAuthenticationcertpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18055,14 +17700,9 @@ impl rt::Model for AuthenticationvserverAuthenticationcertpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationcertpolicyBinding {
@@ -18231,6 +17871,7 @@ impl rt::Model for AuthenticationvserverAuthenticationldappolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18246,14 +17887,9 @@ impl rt::Model for AuthenticationvserverAuthenticationldappolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationldappolicyBinding {
@@ -18422,6 +18058,7 @@ impl rt::Model for AuthenticationvserverAuthenticationlocalpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18437,14 +18074,9 @@ impl rt::Model for AuthenticationvserverAuthenticationlocalpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationlocalpolicyBinding {
@@ -18627,6 +18259,7 @@ impl rt::Model for AuthenticationvserverAuthenticationloginschemapolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18642,14 +18275,9 @@ impl rt::Model for AuthenticationvserverAuthenticationloginschemapolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationloginschemapolicyBinding {
@@ -18818,6 +18446,7 @@ impl rt::Model for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18833,14 +18462,9 @@ impl rt::Model for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationnegotiatepolicyBinding {
@@ -19023,6 +18647,7 @@ impl rt::Model for AuthenticationvserverAuthenticationoauthidppolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19038,14 +18663,9 @@ impl rt::Model for AuthenticationvserverAuthenticationoauthidppolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationoauthidppolicyBinding {
@@ -19214,6 +18834,7 @@ impl rt::Model for AuthenticationvserverAuthenticationpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19229,14 +18850,9 @@ impl rt::Model for AuthenticationvserverAuthenticationpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationpolicyBinding {
@@ -19405,6 +19021,7 @@ impl rt::Model for AuthenticationvserverAuthenticationradiuspolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19420,14 +19037,9 @@ impl rt::Model for AuthenticationvserverAuthenticationradiuspolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationradiuspolicyBinding {
@@ -19596,6 +19208,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlidppolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19611,14 +19224,9 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlidppolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationsamlidppolicyBinding {
@@ -19787,6 +19395,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19802,14 +19411,9 @@ impl rt::Model for AuthenticationvserverAuthenticationsamlpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationsamlpolicyBinding {
@@ -20010,6 +19614,7 @@ impl rt::Model for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20024,14 +19629,9 @@ impl rt::Model for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationsmartaccesspolicyBinding {
@@ -20209,6 +19809,7 @@ impl rt::Model for AuthenticationvserverAuthenticationtacacspolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20224,14 +19825,9 @@ impl rt::Model for AuthenticationvserverAuthenticationtacacspolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationtacacspolicyBinding {
@@ -20400,6 +19996,7 @@ impl rt::Model for AuthenticationvserverAuthenticationwebauthpolicyBinding {
             7 => self.policy.as_field(),
             8 => self.priority.as_field(),
             9 => self.secondary.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20415,14 +20012,9 @@ impl rt::Model for AuthenticationvserverAuthenticationwebauthpolicyBinding {
             7 => self.policy.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.secondary.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverAuthenticationwebauthpolicyBinding {
@@ -20680,6 +20272,7 @@ impl rt::Model for AuthenticationvserverBinding {
             15 => self.authenticationvserver_tmsessionpolicy_binding.as_field(),
             16 => self.authenticationvserver_vpnportaltheme_binding.as_field(),
             17 => self.name.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20736,14 +20329,9 @@ impl rt::Model for AuthenticationvserverBinding {
             15 => self.authenticationvserver_tmsessionpolicy_binding.as_field_mut(),
             16 => self.authenticationvserver_vpnportaltheme_binding.as_field_mut(),
             17 => self.name.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverBinding {
@@ -20854,6 +20442,7 @@ impl rt::Model for AuthenticationvserverCachepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20867,14 +20456,9 @@ impl rt::Model for AuthenticationvserverCachepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverCachepolicyBinding {
@@ -21051,6 +20635,7 @@ impl rt::Model for AuthenticationvserverCspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21065,14 +20650,9 @@ impl rt::Model for AuthenticationvserverCspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverCspolicyBinding {
@@ -21240,6 +20820,7 @@ impl rt::Model for AuthenticationvserverResponderpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21253,14 +20834,9 @@ impl rt::Model for AuthenticationvserverResponderpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverResponderpolicyBinding {
@@ -21427,6 +21003,7 @@ impl rt::Model for AuthenticationvserverRewritepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21440,14 +21017,9 @@ impl rt::Model for AuthenticationvserverRewritepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverRewritepolicyBinding {
@@ -21615,6 +21187,7 @@ impl rt::Model for AuthenticationvserverTmsessionpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21629,14 +21202,9 @@ impl rt::Model for AuthenticationvserverTmsessionpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverTmsessionpolicyBinding {
@@ -21790,6 +21358,7 @@ impl rt::Model for AuthenticationvserverVpnportalthemeBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.portaltheme.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21799,14 +21368,9 @@ impl rt::Model for AuthenticationvserverVpnportalthemeBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.portaltheme.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverVpnportalthemeBinding {
@@ -22024,6 +21588,7 @@ impl rt::Model for Authenticationwebauthaction {
             21 => self.serverip.as_field(),
             22 => self.serverport.as_field(),
             23 => self.successrule.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22053,14 +21618,9 @@ impl rt::Model for Authenticationwebauthaction {
             21 => self.serverip.as_field_mut(),
             22 => self.serverport.as_field_mut(),
             23 => self.successrule.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationwebauthaction {
@@ -22323,6 +21883,7 @@ impl rt::Model for Authenticationwebauthpolicy {
             1 => self.action.as_field(),
             2 => self.name.as_field(),
             3 => self.rule.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22332,14 +21893,9 @@ impl rt::Model for Authenticationwebauthpolicy {
             1 => self.action.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rule.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authenticationwebauthpolicy {
@@ -22478,6 +22034,7 @@ impl rt::Model for AuthenticationwebauthpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22488,14 +22045,9 @@ impl rt::Model for AuthenticationwebauthpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyAuthenticationvserverBinding {
@@ -22601,6 +22153,7 @@ impl rt::Model for AuthenticationwebauthpolicyBinding {
             2 => self.authenticationwebauthpolicy_vpnglobal_binding.as_field(),
             3 => self.authenticationwebauthpolicy_vpnvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22614,14 +22167,9 @@ impl rt::Model for AuthenticationwebauthpolicyBinding {
             2 => self.authenticationwebauthpolicy_vpnglobal_binding.as_field_mut(),
             3 => self.authenticationwebauthpolicy_vpnvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyBinding {
@@ -22720,6 +22268,7 @@ impl rt::Model for AuthenticationwebauthpolicySystemglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22730,14 +22279,9 @@ impl rt::Model for AuthenticationwebauthpolicySystemglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicySystemglobalBinding {
@@ -22840,6 +22384,7 @@ impl rt::Model for AuthenticationwebauthpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22850,14 +22395,9 @@ impl rt::Model for AuthenticationwebauthpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyVpnglobalBinding {
@@ -22960,6 +22500,7 @@ impl rt::Model for AuthenticationwebauthpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22970,14 +22511,9 @@ impl rt::Model for AuthenticationwebauthpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationwebauthpolicyVpnvserverBinding {
@@ -23103,6 +22639,7 @@ impl rt::Model for AuthenticationloginschemapolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23114,14 +22651,9 @@ impl rt::Model for AuthenticationloginschemapolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationloginschemapolicyStats {
@@ -23219,6 +22751,7 @@ impl rt::Model for AuthenticationoauthidppolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23230,14 +22763,9 @@ impl rt::Model for AuthenticationoauthidppolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationoauthidppolicyStats {
@@ -23322,6 +22850,7 @@ impl rt::Model for AuthenticationpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23333,14 +22862,9 @@ impl rt::Model for AuthenticationpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicyStats {
@@ -23417,6 +22941,7 @@ impl rt::Model for AuthenticationpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23426,14 +22951,9 @@ impl rt::Model for AuthenticationpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationpolicylabelStats {
@@ -23510,6 +23030,7 @@ impl rt::Model for AuthenticationsamlidppolicyStats {
             1 => self.name.as_field(),
             2 => self.pipolicyhits.as_field(),
             3 => self.pipolicyhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23519,14 +23040,9 @@ impl rt::Model for AuthenticationsamlidppolicyStats {
             1 => self.name.as_field_mut(),
             2 => self.pipolicyhits.as_field_mut(),
             3 => self.pipolicyhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationsamlidppolicyStats {
@@ -23643,6 +23159,7 @@ impl rt::Model for AuthenticationvserverStats {
             11 => self.totalresponsebytes.as_field(),
             12 => self.totalresponses.as_field(),
             13 => self.type_.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23662,14 +23179,9 @@ impl rt::Model for AuthenticationvserverStats {
             11 => self.totalresponsebytes.as_field_mut(),
             12 => self.totalresponses.as_field_mut(),
             13 => self.type_.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthenticationvserverStats {

@@ -29,6 +29,7 @@ impl rt::Model for Authorizationaction {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36,14 +37,9 @@ impl rt::Model for Authorizationaction {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authorizationaction {
@@ -175,6 +171,7 @@ impl rt::Model for Authorizationpolicy {
             5 => self.name.as_field(),
             6 => self.newname.as_field(),
             7 => self.rule.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -188,14 +185,9 @@ impl rt::Model for Authorizationpolicy {
             5 => self.name.as_field_mut(),
             6 => self.newname.as_field_mut(),
             7 => self.rule.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authorizationpolicy {
@@ -329,6 +321,7 @@ impl rt::Model for AuthorizationpolicyAaagroupBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -338,14 +331,9 @@ impl rt::Model for AuthorizationpolicyAaagroupBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyAaagroupBinding {
@@ -437,6 +425,7 @@ impl rt::Model for AuthorizationpolicyAaauserBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -446,14 +435,9 @@ impl rt::Model for AuthorizationpolicyAaauserBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyAaauserBinding {
@@ -545,6 +529,7 @@ impl rt::Model for AuthorizationpolicyAuthorizationpolicylabelBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -554,14 +539,9 @@ impl rt::Model for AuthorizationpolicyAuthorizationpolicylabelBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyAuthorizationpolicylabelBinding {
@@ -671,6 +651,7 @@ impl rt::Model for AuthorizationpolicyBinding {
             3 => self.authorizationpolicy_csvserver_binding.as_field(),
             4 => self.authorizationpolicy_lbvserver_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -682,14 +663,9 @@ impl rt::Model for AuthorizationpolicyBinding {
             3 => self.authorizationpolicy_csvserver_binding.as_field_mut(),
             4 => self.authorizationpolicy_lbvserver_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyBinding {
@@ -777,6 +753,7 @@ impl rt::Model for AuthorizationpolicyCsvserverBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -786,14 +763,9 @@ impl rt::Model for AuthorizationpolicyCsvserverBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyCsvserverBinding {
@@ -885,6 +857,7 @@ impl rt::Model for AuthorizationpolicyLbvserverBinding {
             1 => self.boundto.as_field(),
             2 => self.name.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -894,14 +867,9 @@ impl rt::Model for AuthorizationpolicyLbvserverBinding {
             1 => self.boundto.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicyLbvserverBinding {
@@ -1047,6 +1015,7 @@ impl rt::Model for Authorizationpolicylabel {
             9 => self.numpol.as_field(),
             10 => self.policyname.as_field(),
             11 => self.priority.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1064,14 +1033,9 @@ impl rt::Model for Authorizationpolicylabel {
             9 => self.numpol.as_field_mut(),
             10 => self.policyname.as_field_mut(),
             11 => self.priority.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Authorizationpolicylabel {
@@ -1202,6 +1166,7 @@ impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1215,14 +1180,9 @@ impl rt::Model for AuthorizationpolicylabelAuthorizationpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicylabelAuthorizationpolicyBinding {
@@ -1360,6 +1320,7 @@ impl rt::Model for AuthorizationpolicylabelBinding {
         match index {
             0 => self.authorizationpolicylabel_authorizationpolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1367,14 +1328,9 @@ impl rt::Model for AuthorizationpolicylabelBinding {
         match index {
             0 => self.authorizationpolicylabel_authorizationpolicy_binding.as_field_mut(),
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicylabelBinding {
@@ -1475,6 +1431,7 @@ impl rt::Model for AuthorizationpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1484,14 +1441,9 @@ impl rt::Model for AuthorizationpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizationpolicylabelStats {

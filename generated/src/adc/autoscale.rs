@@ -86,6 +86,7 @@ impl rt::Model for Autoscaleaction {
             5 => self.type_.as_field(),
             6 => self.vmdestroygraceperiod.as_field(),
             7 => self.vserver.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -99,14 +100,9 @@ impl rt::Model for Autoscaleaction {
             5 => self.type_.as_field_mut(),
             6 => self.vmdestroygraceperiod.as_field_mut(),
             7 => self.vserver.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscaleaction {
@@ -290,6 +286,7 @@ impl rt::Model for Autoscalepolicy {
             7 => self.priority.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -305,14 +302,9 @@ impl rt::Model for Autoscalepolicy {
             7 => self.priority.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscalepolicy {
@@ -448,6 +440,7 @@ impl rt::Model for AutoscalepolicyBinding {
         match index {
             0 => self.autoscalepolicy_nstimer_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -455,14 +448,9 @@ impl rt::Model for AutoscalepolicyBinding {
         match index {
             0 => self.autoscalepolicy_nstimer_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalepolicyBinding {
@@ -562,6 +550,7 @@ impl rt::Model for AutoscalepolicyNstimerBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -572,14 +561,9 @@ impl rt::Model for AutoscalepolicyNstimerBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalepolicyNstimerBinding {
@@ -702,6 +686,7 @@ impl rt::Model for Autoscaleprofile {
             3 => self.sharedsecret.as_field(),
             4 => self.type_.as_field(),
             5 => self.url.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -713,14 +698,9 @@ impl rt::Model for Autoscaleprofile {
             3 => self.sharedsecret.as_field_mut(),
             4 => self.type_.as_field_mut(),
             5 => self.url.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscaleprofile {
@@ -879,6 +859,7 @@ impl rt::Model for AutoscalepolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -890,14 +871,9 @@ impl rt::Model for AutoscalepolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalepolicyStats {

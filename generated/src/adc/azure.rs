@@ -71,6 +71,7 @@ impl rt::Model for Azureapplication {
             3 => self.tenantid.as_field(),
             4 => self.tokenendpoint.as_field(),
             5 => self.vaultresource.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -82,14 +83,9 @@ impl rt::Model for Azureapplication {
             3 => self.tenantid.as_field_mut(),
             4 => self.tokenendpoint.as_field_mut(),
             5 => self.vaultresource.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Azureapplication {
@@ -233,6 +229,7 @@ impl rt::Model for Azurekeyvault {
             1 => self.azurevaultname.as_field(),
             2 => self.name.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -242,14 +239,9 @@ impl rt::Model for Azurekeyvault {
             1 => self.azurevaultname.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Azurekeyvault {

@@ -22,18 +22,16 @@ impl rt::Model for Dbsmonitors {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("dbsmonitors has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("dbsmonitors has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Dbsmonitors {
@@ -115,6 +113,7 @@ impl rt::Model for Extendedmemoryparam {
             1 => self.memlimit.as_field(),
             2 => self.memlimitactive.as_field(),
             3 => self.minrequiredmemory.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -124,14 +123,9 @@ impl rt::Model for Extendedmemoryparam {
             1 => self.memlimit.as_field_mut(),
             2 => self.memlimitactive.as_field_mut(),
             3 => self.minrequiredmemory.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Extendedmemoryparam {
@@ -252,6 +246,7 @@ impl rt::Model for Location {
             9 => self.q4label.as_field(),
             10 => self.q5label.as_field(),
             11 => self.q6label.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -269,14 +264,9 @@ impl rt::Model for Location {
             9 => self.q4label.as_field_mut(),
             10 => self.q5label.as_field_mut(),
             11 => self.q6label.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Location {
@@ -387,18 +377,16 @@ impl rt::Model for Locationdata {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("locationdata has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("locationdata has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Locationdata {
@@ -551,6 +539,7 @@ impl rt::Model for Locationfile {
             6 => self.prevlocfileformat.as_field(),
             7 => self.prevlocfilestatus.as_field(),
             8 => self.src.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -565,14 +554,9 @@ impl rt::Model for Locationfile {
             6 => self.prevlocfileformat.as_field_mut(),
             7 => self.prevlocfilestatus.as_field_mut(),
             8 => self.src.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Locationfile {
@@ -743,6 +727,7 @@ impl rt::Model for Locationfile6 {
             7 => self.prevlocfileformat.as_field(),
             8 => self.prevlocfilestatus.as_field(),
             9 => self.src.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -758,14 +743,9 @@ impl rt::Model for Locationfile6 {
             7 => self.prevlocfileformat.as_field_mut(),
             8 => self.prevlocfilestatus.as_field_mut(),
             9 => self.src.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Locationfile6 {
@@ -1084,6 +1064,7 @@ impl rt::Model for Locationparameter {
             28 => self.status.as_field(),
             29 => self.warnings.as_field(),
             30 => self.warnings6.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1120,14 +1101,9 @@ impl rt::Model for Locationparameter {
             28 => self.status.as_field_mut(),
             29 => self.warnings.as_field_mut(),
             30 => self.warnings6.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Locationparameter {
@@ -1484,6 +1460,7 @@ impl rt::Model for Nstrace {
             21 => self.tracebuffers.as_field(),
             22 => self.traceformat.as_field(),
             23 => self.tracelocation.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1513,14 +1490,9 @@ impl rt::Model for Nstrace {
             21 => self.tracebuffers.as_field_mut(),
             22 => self.traceformat.as_field_mut(),
             23 => self.tracelocation.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstrace {
@@ -1595,6 +1567,7 @@ impl rt::Model for Radiusnode {
             0 => self.count.as_field(),
             1 => self.nodeprefix.as_field(),
             2 => self.radkey.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1603,14 +1576,9 @@ impl rt::Model for Radiusnode {
             0 => self.count.as_field_mut(),
             1 => self.nodeprefix.as_field_mut(),
             2 => self.radkey.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Radiusnode {
@@ -1720,20 +1688,16 @@ impl rt::Model for Reporting {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Reporting {
@@ -2022,6 +1986,7 @@ impl rt::Model for Server {
             25 => self.translationip.as_field(),
             26 => self.translationmask.as_field(),
             27 => self.usip.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2055,14 +2020,9 @@ impl rt::Model for Server {
             25 => self.translationip.as_field_mut(),
             26 => self.translationmask.as_field_mut(),
             27 => self.usip.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Server {
@@ -2260,6 +2220,7 @@ impl rt::Model for ServerBinding {
             2 => self.server_gslbservicegroup_binding.as_field(),
             3 => self.server_service_binding.as_field(),
             4 => self.server_servicegroup_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2270,14 +2231,9 @@ impl rt::Model for ServerBinding {
             2 => self.server_gslbservicegroup_binding.as_field_mut(),
             3 => self.server_service_binding.as_field_mut(),
             4 => self.server_servicegroup_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerBinding {
@@ -2584,6 +2540,7 @@ impl rt::Model for ServerGslbserviceBinding {
             5 => self.servicename.as_field(),
             6 => self.svctype.as_field(),
             7 => self.svrstate.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2597,14 +2554,9 @@ impl rt::Model for ServerGslbserviceBinding {
             5 => self.servicename.as_field_mut(),
             6 => self.svctype.as_field_mut(),
             7 => self.svrstate.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerGslbserviceBinding {
@@ -2993,6 +2945,7 @@ impl rt::Model for ServerGslbservicegroupBinding {
             20 => self.svrcfgflags.as_field(),
             21 => self.svrstate.as_field(),
             22 => self.svrtimeout.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3021,14 +2974,9 @@ impl rt::Model for ServerGslbservicegroupBinding {
             20 => self.svrcfgflags.as_field_mut(),
             21 => self.svrstate.as_field_mut(),
             22 => self.svrtimeout.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerGslbservicegroupBinding {
@@ -3155,6 +3103,7 @@ impl rt::Model for ServerServiceBinding {
             5 => self.servicename.as_field(),
             6 => self.svctype.as_field(),
             7 => self.svrstate.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3168,14 +3117,9 @@ impl rt::Model for ServerServiceBinding {
             5 => self.servicename.as_field_mut(),
             6 => self.svctype.as_field_mut(),
             7 => self.svrstate.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerServiceBinding {
@@ -3486,6 +3430,7 @@ impl rt::Model for ServerServicegroupBinding {
             27 => self.svrtimeout.as_field(),
             28 => self.tcpb.as_field(),
             29 => self.usip.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3521,14 +3466,9 @@ impl rt::Model for ServerServicegroupBinding {
             27 => self.svrtimeout.as_field_mut(),
             28 => self.tcpb.as_field_mut(),
             29 => self.usip.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerServicegroupBinding {
@@ -4347,6 +4287,7 @@ impl rt::Model for Service {
             82 => self.usip.as_field(),
             83 => self.value.as_field(),
             84 => self.weight.as_field(),
+            85 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4437,14 +4378,9 @@ impl rt::Model for Service {
             82 => self.usip.as_field_mut(),
             83 => self.value.as_field_mut(),
             84 => self.weight.as_field_mut(),
+            85 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Service {
@@ -4532,7 +4468,7 @@ impl Service {
         self
     }
     /// Sets [`cmp`](Self::cmp).
-    pub fn cmp(mut self, cmp: YesNo) -> Self {
+    pub fn with_cmp(mut self, cmp: YesNo) -> Self {
         self.cmp = Some(rt::Open::Known(cmp));
         self
     }
@@ -4826,6 +4762,7 @@ impl rt::Model for ServiceBinding {
             1 => self.service_dospolicy_binding.as_field(),
             2 => self.service_lbmonitor_binding.as_field(),
             3 => self.service_scpolicy_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4835,14 +4772,9 @@ impl rt::Model for ServiceBinding {
             1 => self.service_dospolicy_binding.as_field_mut(),
             2 => self.service_lbmonitor_binding.as_field_mut(),
             3 => self.service_scpolicy_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceBinding {
@@ -4922,6 +4854,7 @@ impl rt::Model for ServiceDospolicyBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.policyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4930,14 +4863,9 @@ impl rt::Model for ServiceDospolicyBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.policyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceDospolicyBinding {
@@ -5128,6 +5056,7 @@ impl rt::Model for ServiceLbmonitorBinding {
             18 => self.totalfailedprobes.as_field(),
             19 => self.totalprobes.as_field(),
             20 => self.weight.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5154,14 +5083,9 @@ impl rt::Model for ServiceLbmonitorBinding {
             18 => self.totalfailedprobes.as_field_mut(),
             19 => self.totalprobes.as_field_mut(),
             20 => self.weight.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceLbmonitorBinding {
@@ -5285,6 +5209,7 @@ impl rt::Model for ServiceScpolicyBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.policyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5293,14 +5218,9 @@ impl rt::Model for ServiceScpolicyBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.policyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceScpolicyBinding {
@@ -5866,6 +5786,7 @@ impl rt::Model for Servicegroup {
             75 => self.usip.as_field(),
             76 => self.value.as_field(),
             77 => self.weight.as_field(),
+            78 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5949,14 +5870,9 @@ impl rt::Model for Servicegroup {
             75 => self.usip.as_field_mut(),
             76 => self.value.as_field_mut(),
             77 => self.weight.as_field_mut(),
+            78 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Servicegroup {
@@ -6049,7 +5965,7 @@ impl Servicegroup {
         self
     }
     /// Sets [`cmp`](Self::cmp).
-    pub fn cmp(mut self, cmp: YesNo) -> Self {
+    pub fn with_cmp(mut self, cmp: YesNo) -> Self {
         self.cmp = Some(rt::Open::Known(cmp));
         self
     }
@@ -6302,6 +6218,7 @@ impl rt::Model for ServicegroupBinding {
             1 => self.servicegroup_servicegroupentitymonbindings_binding.as_field(),
             2 => self.servicegroup_servicegroupmember_binding.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6311,14 +6228,9 @@ impl rt::Model for ServicegroupBinding {
             1 => self.servicegroup_servicegroupentitymonbindings_binding.as_field_mut(),
             2 => self.servicegroup_servicegroupmember_binding.as_field_mut(),
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupBinding {
@@ -6462,6 +6374,7 @@ impl rt::Model for ServicegroupLbmonitorBinding {
             12 => self.servicegroupname.as_field(),
             13 => self.state.as_field(),
             14 => self.weight.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6482,14 +6395,9 @@ impl rt::Model for ServicegroupLbmonitorBinding {
             12 => self.servicegroupname.as_field_mut(),
             13 => self.state.as_field_mut(),
             14 => self.weight.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupLbmonitorBinding {
@@ -6737,6 +6645,7 @@ impl rt::Model for ServicegroupServicegroupentitymonbindingsBinding {
             13 => self.servicegroupname.as_field(),
             14 => self.state.as_field(),
             15 => self.weight.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6758,14 +6667,9 @@ impl rt::Model for ServicegroupServicegroupentitymonbindingsBinding {
             13 => self.servicegroupname.as_field_mut(),
             14 => self.state.as_field_mut(),
             15 => self.weight.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupServicegroupentitymonbindingsBinding {
@@ -6961,6 +6865,7 @@ impl rt::Model for ServicegroupServicegroupmemberBinding {
             19 => self.trofsdelay.as_field(),
             20 => self.trofsreason.as_field(),
             21 => self.weight.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6988,14 +6893,9 @@ impl rt::Model for ServicegroupServicegroupmemberBinding {
             19 => self.trofsdelay.as_field_mut(),
             20 => self.trofsreason.as_field_mut(),
             21 => self.weight.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupServicegroupmemberBinding {
@@ -7184,6 +7084,7 @@ impl rt::Model for Servicegroupbindings {
             4 => self.state.as_field(),
             5 => self.svrstate.as_field(),
             6 => self.vservername.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7196,14 +7097,9 @@ impl rt::Model for Servicegroupbindings {
             4 => self.state.as_field_mut(),
             5 => self.svrstate.as_field_mut(),
             6 => self.vservername.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Servicegroupbindings {
@@ -7458,6 +7354,7 @@ impl rt::Model for ServiceStats {
             34 => self.totsvrttlbtransactions.as_field(),
             35 => self.vsvrservicehits.as_field(),
             36 => self.vsvrservicehitsrate.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7500,14 +7397,9 @@ impl rt::Model for ServiceStats {
             34 => self.totsvrttlbtransactions.as_field_mut(),
             35 => self.vsvrservicehits.as_field_mut(),
             36 => self.vsvrservicehitsrate.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceStats {
@@ -7584,6 +7476,7 @@ impl rt::Model for ServicegroupStats {
             1 => self.servicegroupname.as_field(),
             2 => self.servicetype.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7593,14 +7486,9 @@ impl rt::Model for ServicegroupStats {
             1 => self.servicegroupname.as_field_mut(),
             2 => self.servicetype.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupStats {
@@ -7822,6 +7710,7 @@ impl rt::Model for ServicegroupmemberStats {
             32 => self.totalresponsebytes.as_field(),
             33 => self.totalresponses.as_field(),
             34 => self.totsvrttlbtransactions.as_field(),
+            35 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7862,14 +7751,9 @@ impl rt::Model for ServicegroupmemberStats {
             32 => self.totalresponsebytes.as_field_mut(),
             33 => self.totalresponses.as_field_mut(),
             34 => self.totsvrttlbtransactions.as_field_mut(),
+            35 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicegroupmemberStats {
@@ -7959,6 +7843,7 @@ impl rt::Model for Svcbindings {
             3 => self.servicename.as_field(),
             4 => self.svrstate.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7970,14 +7855,9 @@ impl rt::Model for Svcbindings {
             3 => self.servicename.as_field_mut(),
             4 => self.svrstate.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Svcbindings {
@@ -8125,6 +8005,7 @@ impl rt::Model for Vserver {
             7 => self.sopersistence.as_field(),
             8 => self.sopersistencetimeout.as_field(),
             9 => self.sothreshold.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8140,14 +8021,9 @@ impl rt::Model for Vserver {
             7 => self.sopersistence.as_field_mut(),
             8 => self.sopersistencetimeout.as_field_mut(),
             9 => self.sothreshold.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vserver {

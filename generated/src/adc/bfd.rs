@@ -178,6 +178,7 @@ impl rt::Model for Bfdsession {
             19 => self.remoteport.as_field(),
             20 => self.state.as_field(),
             21 => self.vlan.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -205,14 +206,9 @@ impl rt::Model for Bfdsession {
             19 => self.remoteport.as_field_mut(),
             20 => self.state.as_field_mut(),
             21 => self.vlan.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bfdsession {

@@ -136,6 +136,7 @@ impl rt::Model for BotglobalBotpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -151,14 +152,9 @@ impl rt::Model for BotglobalBotpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotglobalBotpolicyBinding {
@@ -355,6 +351,7 @@ impl rt::Model for Botpolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -371,14 +368,9 @@ impl rt::Model for Botpolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botpolicy {
@@ -545,6 +537,7 @@ impl rt::Model for Botpolicylabel {
             2 => self.labelname.as_field(),
             3 => self.newname.as_field(),
             4 => self.numpol.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -555,14 +548,9 @@ impl rt::Model for Botpolicylabel {
             2 => self.labelname.as_field_mut(),
             3 => self.newname.as_field_mut(),
             4 => self.numpol.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botpolicylabel {
@@ -705,6 +693,7 @@ impl rt::Model for BotpolicylabelBotpolicyBinding {
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -717,14 +706,9 @@ impl rt::Model for BotpolicylabelBotpolicyBinding {
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotpolicylabelBotpolicyBinding {
@@ -1233,6 +1217,7 @@ impl rt::Model for Botprofile {
             27 => self.trapaction.as_field(),
             28 => self.trapurl.as_field(),
             29 => self.verboseloglevel.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1268,14 +1253,9 @@ impl rt::Model for Botprofile {
             27 => self.trapaction.as_field_mut(),
             28 => self.trapurl.as_field_mut(),
             29 => self.verboseloglevel.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botprofile {
@@ -1682,6 +1662,7 @@ impl rt::Model for BotprofileBlacklistBinding {
             5 => self.bot_blacklist_value.as_field(),
             6 => self.logmessage.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1695,14 +1676,9 @@ impl rt::Model for BotprofileBlacklistBinding {
             5 => self.bot_blacklist_value.as_field_mut(),
             6 => self.logmessage.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileBlacklistBinding {
@@ -1932,6 +1908,7 @@ impl rt::Model for BotprofileCaptchaBinding {
             9 => self.requestsizelimit.as_field(),
             10 => self.retryattempts.as_field(),
             11 => self.waittime.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1949,14 +1926,9 @@ impl rt::Model for BotprofileCaptchaBinding {
             9 => self.requestsizelimit.as_field_mut(),
             10 => self.retryattempts.as_field_mut(),
             11 => self.waittime.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileCaptchaBinding {
@@ -2248,6 +2220,7 @@ impl rt::Model for BotprofileIpreputationBinding {
             4 => self.category.as_field(),
             5 => self.logmessage.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2260,14 +2233,9 @@ impl rt::Model for BotprofileIpreputationBinding {
             4 => self.category.as_field_mut(),
             5 => self.logmessage.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileIpreputationBinding {
@@ -2423,6 +2391,7 @@ impl rt::Model for BotprofileKmdetectionexprBinding {
             4 => self.kmdetectionexpr.as_field(),
             5 => self.logmessage.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2435,14 +2404,9 @@ impl rt::Model for BotprofileKmdetectionexprBinding {
             4 => self.kmdetectionexpr.as_field_mut(),
             5 => self.logmessage.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileKmdetectionexprBinding {
@@ -2599,6 +2563,7 @@ impl rt::Model for BotprofileLogexpressionBinding {
             4 => self.logexpression.as_field(),
             5 => self.logmessage.as_field(),
             6 => self.name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2611,14 +2576,9 @@ impl rt::Model for BotprofileLogexpressionBinding {
             4 => self.logexpression.as_field_mut(),
             5 => self.logmessage.as_field_mut(),
             6 => self.name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileLogexpressionBinding {
@@ -3666,6 +3626,7 @@ impl rt::Model for BotprofileRatelimitBinding {
             11 => self.name.as_field(),
             12 => self.rate.as_field(),
             13 => self.timeslice.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3685,14 +3646,9 @@ impl rt::Model for BotprofileRatelimitBinding {
             11 => self.name.as_field_mut(),
             12 => self.rate.as_field_mut(),
             13 => self.timeslice.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileRatelimitBinding {
@@ -3946,6 +3902,7 @@ impl rt::Model for BotprofileTpsBinding {
             6 => self.name.as_field(),
             7 => self.percentage.as_field(),
             8 => self.threshold.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3960,14 +3917,9 @@ impl rt::Model for BotprofileTpsBinding {
             6 => self.name.as_field_mut(),
             7 => self.percentage.as_field_mut(),
             8 => self.threshold.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileTpsBinding {
@@ -4129,6 +4081,7 @@ impl rt::Model for BotprofileTrapinsertionurlBinding {
             3 => self.logmessage.as_field(),
             4 => self.name.as_field(),
             5 => self.trapinsertionurl.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4140,14 +4093,9 @@ impl rt::Model for BotprofileTrapinsertionurlBinding {
             3 => self.logmessage.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.trapinsertionurl.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileTrapinsertionurlBinding {
@@ -4318,6 +4266,7 @@ impl rt::Model for BotprofileWhitelistBinding {
             5 => self.log.as_field(),
             6 => self.logmessage.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4331,14 +4280,9 @@ impl rt::Model for BotprofileWhitelistBinding {
             5 => self.log.as_field_mut(),
             6 => self.logmessage.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileWhitelistBinding {
@@ -4588,6 +4532,7 @@ impl rt::Model for Botsettings {
             14 => self.trapurlautogenerate.as_field(),
             15 => self.trapurlinterval.as_field(),
             16 => self.trapurllength.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4610,14 +4555,9 @@ impl rt::Model for Botsettings {
             14 => self.trapurlautogenerate.as_field_mut(),
             15 => self.trapurlinterval.as_field_mut(),
             16 => self.trapurllength.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botsettings {
@@ -4712,6 +4652,7 @@ impl rt::Model for Botsignature {
             2 => self.overwrite.as_field(),
             3 => self.response.as_field(),
             4 => self.src.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4722,14 +4663,9 @@ impl rt::Model for Botsignature {
             2 => self.overwrite.as_field_mut(),
             3 => self.response.as_field_mut(),
             4 => self.src.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Botsignature {
@@ -5524,6 +5460,7 @@ impl rt::Model for BotStats {
             115 => self.botviolwhitelistlograte.as_field(),
             116 => self.botviolwhitelistrate.as_field(),
             117 => self.clearstats.as_field(),
+            118 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5647,14 +5584,9 @@ impl rt::Model for BotStats {
             115 => self.botviolwhitelistlograte.as_field_mut(),
             116 => self.botviolwhitelistrate.as_field_mut(),
             117 => self.clearstats.as_field_mut(),
+            118 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotStats {
@@ -5744,6 +5676,7 @@ impl rt::Model for BotpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5755,14 +5688,9 @@ impl rt::Model for BotpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotpolicyStats {
@@ -5844,6 +5772,7 @@ impl rt::Model for BotpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5853,14 +5782,9 @@ impl rt::Model for BotpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotpolicylabelStats {
@@ -6632,6 +6556,7 @@ impl rt::Model for BotprofileStats {
             116 => self.botviolwhitelistprofilerate.as_field(),
             117 => self.clearstats.as_field(),
             118 => self.name.as_field(),
+            119 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6756,14 +6681,9 @@ impl rt::Model for BotprofileStats {
             116 => self.botviolwhitelistprofilerate.as_field_mut(),
             117 => self.clearstats.as_field_mut(),
             118 => self.name.as_field_mut(),
+            119 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotprofileStats {

@@ -109,6 +109,7 @@ impl rt::Model for Caaction {
             7 => self.name.as_field(),
             8 => self.newname.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -124,14 +125,9 @@ impl rt::Model for Caaction {
             7 => self.name.as_field_mut(),
             8 => self.newname.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Caaction {
@@ -264,20 +260,16 @@ impl rt::Model for CaglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.caglobal_capolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.caglobal_capolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CaglobalBinding {
@@ -413,6 +405,7 @@ impl rt::Model for CaglobalCapolicyBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -426,14 +419,9 @@ impl rt::Model for CaglobalCapolicyBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CaglobalCapolicyBinding {
@@ -578,6 +566,7 @@ impl rt::Model for Capolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -594,14 +583,9 @@ impl rt::Model for Capolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Capolicy {
@@ -752,6 +736,7 @@ impl rt::Model for CapolicyBinding {
             1 => self.capolicy_csvserver_binding.as_field(),
             2 => self.capolicy_lbvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -761,14 +746,9 @@ impl rt::Model for CapolicyBinding {
             1 => self.capolicy_csvserver_binding.as_field_mut(),
             2 => self.capolicy_lbvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyBinding {
@@ -871,6 +851,7 @@ impl rt::Model for CapolicyCaglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -882,14 +863,9 @@ impl rt::Model for CapolicyCaglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyCaglobalBinding {
@@ -996,6 +972,7 @@ impl rt::Model for CapolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1007,14 +984,9 @@ impl rt::Model for CapolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyCsvserverBinding {
@@ -1121,6 +1093,7 @@ impl rt::Model for CapolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1132,14 +1105,9 @@ impl rt::Model for CapolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CapolicyLbvserverBinding {
@@ -1821,6 +1789,7 @@ impl rt::Model for CaStats {
             145 => self.caunidentifiedhr.as_field(),
             146 => self.caunidentifiedrate.as_field(),
             147 => self.clearstats.as_field(),
+            148 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1976,14 +1945,9 @@ impl rt::Model for CaStats {
             145 => self.caunidentifiedhr.as_field_mut(),
             146 => self.caunidentifiedrate.as_field_mut(),
             147 => self.clearstats.as_field_mut(),
+            148 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CaStats {

@@ -388,6 +388,7 @@ impl rt::Model for Cachecontentgroup {
             56 => self.type_.as_field(),
             57 => self.weaknegrelexpiry.as_field(),
             58 => self.weakposrelexpiry.as_field(),
+            59 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -452,14 +453,9 @@ impl rt::Model for Cachecontentgroup {
             56 => self.type_.as_field_mut(),
             57 => self.weaknegrelexpiry.as_field_mut(),
             58 => self.weakposrelexpiry.as_field_mut(),
+            59 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cachecontentgroup {
@@ -836,6 +832,7 @@ impl rt::Model for Cacheforwardproxy {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
             2 => self.port.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -844,14 +841,9 @@ impl rt::Model for Cacheforwardproxy {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
             2 => self.port.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheforwardproxy {
@@ -945,20 +937,16 @@ impl rt::Model for CacheglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cacheglobal_cachepolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cacheglobal_cachepolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CacheglobalBinding {
@@ -1159,6 +1147,7 @@ impl rt::Model for CacheglobalCachepolicyBinding {
             9 => self.precededefrules.as_field(),
             10 => self.priority.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1176,14 +1165,9 @@ impl rt::Model for CacheglobalCachepolicyBinding {
             9 => self.precededefrules.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CacheglobalCachepolicyBinding {
@@ -1755,6 +1739,7 @@ impl rt::Model for Cacheobject {
             70 => self.totalobjs.as_field(),
             71 => self.url.as_field(),
             72 => self.warnbucketskip.as_field(),
+            73 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1833,14 +1818,9 @@ impl rt::Model for Cacheobject {
             70 => self.totalobjs.as_field_mut(),
             71 => self.url.as_field_mut(),
             72 => self.warnbucketskip.as_field_mut(),
+            73 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheobject {
@@ -2028,6 +2008,7 @@ impl rt::Model for Cacheparameter {
             11 => self.undefaction.as_field(),
             12 => self.verifyusing.as_field(),
             13 => self.via.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2047,14 +2028,9 @@ impl rt::Model for Cacheparameter {
             11 => self.undefaction.as_field_mut(),
             12 => self.verifyusing.as_field_mut(),
             13 => self.via.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheparameter {
@@ -2211,6 +2187,7 @@ impl rt::Model for Cachepolicy {
             11 => self.storeingroup.as_field(),
             12 => self.undefaction.as_field(),
             13 => self.undefhits.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2230,14 +2207,9 @@ impl rt::Model for Cachepolicy {
             11 => self.storeingroup.as_field_mut(),
             12 => self.undefaction.as_field_mut(),
             13 => self.undefhits.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cachepolicy {
@@ -2406,6 +2378,7 @@ impl rt::Model for CachepolicyBinding {
             2 => self.cachepolicy_csvserver_binding.as_field(),
             3 => self.cachepolicy_lbvserver_binding.as_field(),
             4 => self.policyname.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2416,14 +2389,9 @@ impl rt::Model for CachepolicyBinding {
             2 => self.cachepolicy_csvserver_binding.as_field_mut(),
             3 => self.cachepolicy_lbvserver_binding.as_field_mut(),
             4 => self.policyname.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyBinding {
@@ -2542,6 +2510,7 @@ impl rt::Model for CachepolicyCacheglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2555,14 +2524,9 @@ impl rt::Model for CachepolicyCacheglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyCacheglobalBinding {
@@ -2685,6 +2649,7 @@ impl rt::Model for CachepolicyCachepolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2698,14 +2663,9 @@ impl rt::Model for CachepolicyCachepolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyCachepolicylabelBinding {
@@ -2828,6 +2788,7 @@ impl rt::Model for CachepolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2841,14 +2802,9 @@ impl rt::Model for CachepolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyCsvserverBinding {
@@ -2971,6 +2927,7 @@ impl rt::Model for CachepolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2984,14 +2941,9 @@ impl rt::Model for CachepolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyLbvserverBinding {
@@ -3166,6 +3118,7 @@ impl rt::Model for Cachepolicylabel {
             10 => self.newname.as_field(),
             11 => self.numpol.as_field(),
             12 => self.priority.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3184,14 +3137,9 @@ impl rt::Model for Cachepolicylabel {
             10 => self.newname.as_field_mut(),
             11 => self.numpol.as_field_mut(),
             12 => self.priority.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cachepolicylabel {
@@ -3310,6 +3258,7 @@ impl rt::Model for CachepolicylabelBinding {
             0 => self.cachepolicylabel_cachepolicy_binding.as_field(),
             1 => self.cachepolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3318,14 +3267,9 @@ impl rt::Model for CachepolicylabelBinding {
             0 => self.cachepolicylabel_cachepolicy_binding.as_field_mut(),
             1 => self.cachepolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelBinding {
@@ -3428,6 +3372,7 @@ impl rt::Model for CachepolicylabelCachepolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3441,14 +3386,9 @@ impl rt::Model for CachepolicylabelCachepolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelCachepolicyBinding {
@@ -3614,6 +3554,7 @@ impl rt::Model for CachepolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3627,14 +3568,9 @@ impl rt::Model for CachepolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelPolicybindingBinding {
@@ -3763,6 +3699,7 @@ impl rt::Model for Cacheselector {
             3 => self.flags.as_field(),
             4 => self.rule.as_field(),
             5 => self.selectorname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3774,14 +3711,9 @@ impl rt::Model for Cacheselector {
             3 => self.flags.as_field_mut(),
             4 => self.rule.as_field_mut(),
             5 => self.selectorname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cacheselector {
@@ -4213,6 +4145,7 @@ impl rt::Model for CacheStats {
             75 => self.cachetotsuccessfulrevalidation.as_field(),
             76 => self.cacheutilizedmemorykb.as_field(),
             77 => self.clearstats.as_field(),
+            78 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4296,14 +4229,9 @@ impl rt::Model for CacheStats {
             75 => self.cachetotsuccessfulrevalidation.as_field_mut(),
             76 => self.cacheutilizedmemorykb.as_field_mut(),
             77 => self.clearstats.as_field_mut(),
+            78 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CacheStats {
@@ -4396,6 +4324,7 @@ impl rt::Model for CachecontentgroupStats {
             6 => self.totcell.as_field(),
             7 => self.totmarkercell.as_field(),
             8 => self.totmemory.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4410,14 +4339,9 @@ impl rt::Model for CachecontentgroupStats {
             6 => self.totcell.as_field_mut(),
             7 => self.totmarkercell.as_field_mut(),
             8 => self.totmemory.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachecontentgroupStats {
@@ -4502,6 +4426,7 @@ impl rt::Model for CachepolicyStats {
             3 => self.pipolicyundefhits.as_field(),
             4 => self.pipolicyundefhitsrate.as_field(),
             5 => self.policyname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4513,14 +4438,9 @@ impl rt::Model for CachepolicyStats {
             3 => self.pipolicyundefhits.as_field_mut(),
             4 => self.pipolicyundefhitsrate.as_field_mut(),
             5 => self.policyname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicyStats {
@@ -4597,6 +4517,7 @@ impl rt::Model for CachepolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4606,14 +4527,9 @@ impl rt::Model for CachepolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CachepolicylabelStats {

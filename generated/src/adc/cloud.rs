@@ -29,6 +29,7 @@ impl rt::Model for Cloudallowedngsticketprofile {
         match index {
             0 => self.creator.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36,14 +37,9 @@ impl rt::Model for Cloudallowedngsticketprofile {
         match index {
             0 => self.creator.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudallowedngsticketprofile {
@@ -193,6 +189,7 @@ impl rt::Model for Cloudautoscalegroup {
             2 => self.aznames.as_field(),
             3 => self.graceful.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -203,14 +200,9 @@ impl rt::Model for Cloudautoscalegroup {
             2 => self.aznames.as_field_mut(),
             3 => self.graceful.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudautoscalegroup {
@@ -287,20 +279,16 @@ impl rt::Model for Cloudawsparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rolearn.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rolearn.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudawsparam {
@@ -391,6 +379,7 @@ impl rt::Model for Cloudcredential {
             1 => self.applicationsecret.as_field(),
             2 => self.isset.as_field(),
             3 => self.tenantidentifier.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -400,14 +389,9 @@ impl rt::Model for Cloudcredential {
             1 => self.applicationsecret.as_field_mut(),
             2 => self.isset.as_field_mut(),
             3 => self.tenantidentifier.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudcredential {
@@ -529,6 +513,7 @@ impl rt::Model for Cloudngsparameter {
             1 => self.allowedudtversion.as_field(),
             2 => self.blockonallowedngstktprof.as_field(),
             3 => self.csvserverticketingdecouple.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -538,14 +523,9 @@ impl rt::Model for Cloudngsparameter {
             1 => self.allowedudtversion.as_field_mut(),
             2 => self.blockonallowedngstktprof.as_field_mut(),
             3 => self.csvserverticketingdecouple.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudngsparameter {
@@ -706,6 +686,7 @@ impl rt::Model for Cloudparameter {
             6 => self.deployment.as_field(),
             7 => self.instanceid.as_field(),
             8 => self.resourcelocation.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -720,14 +701,9 @@ impl rt::Model for Cloudparameter {
             6 => self.deployment.as_field_mut(),
             7 => self.instanceid.as_field_mut(),
             8 => self.resourcelocation.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudparameter {
@@ -813,6 +789,7 @@ impl rt::Model for Cloudparaminternal {
             0 => self.count.as_field(),
             1 => self.iamperm.as_field(),
             2 => self.nonftumode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -821,14 +798,9 @@ impl rt::Model for Cloudparaminternal {
             0 => self.count.as_field_mut(),
             1 => self.iamperm.as_field_mut(),
             2 => self.nonftumode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudparaminternal {
@@ -1390,6 +1362,7 @@ impl rt::Model for Cloudprofile {
             12 => self.type_.as_field(),
             13 => self.vservername.as_field(),
             14 => self.vsvrbindsvcport.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1410,14 +1383,9 @@ impl rt::Model for Cloudprofile {
             12 => self.type_.as_field_mut(),
             13 => self.vservername.as_field_mut(),
             14 => self.vsvrbindsvcport.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudprofile {
@@ -1575,20 +1543,16 @@ impl rt::Model for Cloudservice {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.response.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudservice {
@@ -1656,6 +1620,7 @@ impl rt::Model for Cloudvserverip {
         match index {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1663,14 +1628,9 @@ impl rt::Model for Cloudvserverip {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudvserverip {
@@ -3224,6 +3184,7 @@ impl rt::Model for CloudStats {
             246 => self.ngstunnelclosedbyclientrate.as_field(),
             247 => self.ngstunnelclosedbyvda.as_field(),
             248 => self.ngstunnelclosedbyvdarate.as_field(),
+            249 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3478,14 +3439,9 @@ impl rt::Model for CloudStats {
             246 => self.ngstunnelclosedbyclientrate.as_field_mut(),
             247 => self.ngstunnelclosedbyvda.as_field_mut(),
             248 => self.ngstunnelclosedbyvdarate.as_field_mut(),
+            249 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CloudStats {

@@ -40,6 +40,7 @@ impl rt::Model for Cloudtunnelparameter {
             1 => self.fqdn.as_field(),
             2 => self.resourcelocation.as_field(),
             3 => self.subnetresourcelocationmappings.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49,14 +50,9 @@ impl rt::Model for Cloudtunnelparameter {
             1 => self.fqdn.as_field_mut(),
             2 => self.resourcelocation.as_field_mut(),
             3 => self.subnetresourcelocationmappings.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudtunnelparameter {
@@ -211,6 +207,7 @@ impl rt::Model for Cloudtunnelvserver {
             10 => self.servicetype.as_field(),
             11 => self.state.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -229,14 +226,9 @@ impl rt::Model for Cloudtunnelvserver {
             10 => self.servicetype.as_field_mut(),
             11 => self.state.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cloudtunnelvserver {

@@ -27,6 +27,7 @@ impl rt::Model for Cluster {
         match index {
             0 => self.clip.as_field(),
             1 => self.password.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -34,14 +35,9 @@ impl rt::Model for Cluster {
         match index {
             0 => self.clip.as_field_mut(),
             1 => self.password.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cluster {
@@ -162,20 +158,16 @@ impl rt::Model for Clusterfiles {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mode.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.mode.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusterfiles {
@@ -554,6 +546,7 @@ impl rt::Model for Clusterinstance {
             31 => self.status.as_field(),
             32 => self.syncstatusstrictmode.as_field(),
             33 => self.validmtu.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -593,14 +586,9 @@ impl rt::Model for Clusterinstance {
             31 => self.status.as_field_mut(),
             32 => self.syncstatusstrictmode.as_field_mut(),
             33 => self.validmtu.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusterinstance {
@@ -773,6 +761,7 @@ impl rt::Model for ClusterinstanceBinding {
         match index {
             0 => self.clid.as_field(),
             1 => self.clusterinstance_clusternode_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -780,14 +769,9 @@ impl rt::Model for ClusterinstanceBinding {
         match index {
             0 => self.clid.as_field_mut(),
             1 => self.clusterinstance_clusternode_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusterinstanceBinding {
@@ -1153,6 +1137,7 @@ impl rt::Model for ClusterinstanceClusternodeBinding {
             11 => self.nodelicensemismatch.as_field(),
             12 => self.nodersskeymismatch.as_field(),
             13 => self.state.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1172,14 +1157,9 @@ impl rt::Model for ClusterinstanceClusternodeBinding {
             11 => self.nodelicensemismatch.as_field_mut(),
             12 => self.nodersskeymismatch.as_field_mut(),
             13 => self.state.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusterinstanceClusternodeBinding {
@@ -1501,6 +1481,7 @@ impl rt::Model for Clusternode {
             30 => self.syncfailurereason.as_field(),
             31 => self.syncstate.as_field(),
             32 => self.tunnelmode.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1539,14 +1520,9 @@ impl rt::Model for Clusternode {
             30 => self.syncfailurereason.as_field_mut(),
             31 => self.syncstate.as_field_mut(),
             32 => self.tunnelmode.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusternode {
@@ -1707,6 +1683,7 @@ impl rt::Model for ClusternodeBinding {
         match index {
             0 => self.clusternode_routemonitor_binding.as_field(),
             1 => self.nodeid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1714,14 +1691,9 @@ impl rt::Model for ClusternodeBinding {
         match index {
             0 => self.clusternode_routemonitor_binding.as_field_mut(),
             1 => self.nodeid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodeBinding {
@@ -1826,6 +1798,7 @@ impl rt::Model for ClusternodeRoutemonitorBinding {
             2 => self.nodeid.as_field(),
             3 => self.routemonitor.as_field(),
             4 => self.routemonstate.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1836,14 +1809,9 @@ impl rt::Model for ClusternodeRoutemonitorBinding {
             2 => self.nodeid.as_field_mut(),
             3 => self.routemonitor.as_field_mut(),
             4 => self.routemonstate.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodeRoutemonitorBinding {
@@ -2006,6 +1974,7 @@ impl rt::Model for Clusternodegroup {
             8 => self.state.as_field(),
             9 => self.sticky.as_field(),
             10 => self.strict.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2022,14 +1991,9 @@ impl rt::Model for Clusternodegroup {
             8 => self.state.as_field_mut(),
             9 => self.sticky.as_field_mut(),
             10 => self.strict.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusternodegroup {
@@ -2164,6 +2128,7 @@ impl rt::Model for ClusternodegroupAuthenticationvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2172,14 +2137,9 @@ impl rt::Model for ClusternodegroupAuthenticationvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupAuthenticationvserverBinding {
@@ -2345,6 +2305,7 @@ impl rt::Model for ClusternodegroupBinding {
             9 => self.clusternodegroup_streamidentifier_binding.as_field(),
             10 => self.clusternodegroup_vpnvserver_binding.as_field(),
             11 => self.name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2362,14 +2323,9 @@ impl rt::Model for ClusternodegroupBinding {
             9 => self.clusternodegroup_streamidentifier_binding.as_field_mut(),
             10 => self.clusternodegroup_vpnvserver_binding.as_field_mut(),
             11 => self.name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupBinding {
@@ -2453,6 +2409,7 @@ impl rt::Model for ClusternodegroupClusternodeBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.node.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2461,14 +2418,9 @@ impl rt::Model for ClusternodegroupClusternodeBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.node.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupClusternodeBinding {
@@ -2578,6 +2530,7 @@ impl rt::Model for ClusternodegroupCrvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2586,14 +2539,9 @@ impl rt::Model for ClusternodegroupCrvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupCrvserverBinding {
@@ -2703,6 +2651,7 @@ impl rt::Model for ClusternodegroupCsvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2711,14 +2660,9 @@ impl rt::Model for ClusternodegroupCsvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupCsvserverBinding {
@@ -2828,6 +2772,7 @@ impl rt::Model for ClusternodegroupGslbsiteBinding {
             0 => self.count.as_field(),
             1 => self.gslbsite.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2836,14 +2781,9 @@ impl rt::Model for ClusternodegroupGslbsiteBinding {
             0 => self.count.as_field_mut(),
             1 => self.gslbsite.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupGslbsiteBinding {
@@ -2953,6 +2893,7 @@ impl rt::Model for ClusternodegroupGslbvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2961,14 +2902,9 @@ impl rt::Model for ClusternodegroupGslbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupGslbvserverBinding {
@@ -3078,6 +3014,7 @@ impl rt::Model for ClusternodegroupLbvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3086,14 +3023,9 @@ impl rt::Model for ClusternodegroupLbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupLbvserverBinding {
@@ -3203,6 +3135,7 @@ impl rt::Model for ClusternodegroupNslimitidentifierBinding {
             0 => self.count.as_field(),
             1 => self.identifiername.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3211,14 +3144,9 @@ impl rt::Model for ClusternodegroupNslimitidentifierBinding {
             0 => self.count.as_field_mut(),
             1 => self.identifiername.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupNslimitidentifierBinding {
@@ -3328,6 +3256,7 @@ impl rt::Model for ClusternodegroupServiceBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.service.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3336,14 +3265,9 @@ impl rt::Model for ClusternodegroupServiceBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.service.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupServiceBinding {
@@ -3453,6 +3377,7 @@ impl rt::Model for ClusternodegroupStreamidentifierBinding {
             0 => self.count.as_field(),
             1 => self.identifiername.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3461,14 +3386,9 @@ impl rt::Model for ClusternodegroupStreamidentifierBinding {
             0 => self.count.as_field_mut(),
             1 => self.identifiername.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupStreamidentifierBinding {
@@ -3578,6 +3498,7 @@ impl rt::Model for ClusternodegroupVpnvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3586,14 +3507,9 @@ impl rt::Model for ClusternodegroupVpnvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodegroupVpnvserverBinding {
@@ -3723,6 +3639,7 @@ impl rt::Model for Clusterpropstatus {
             1 => self.cmdstrs.as_field(),
             2 => self.nodeid.as_field(),
             3 => self.numpropcmdfailed.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3732,14 +3649,9 @@ impl rt::Model for Clusterpropstatus {
             1 => self.cmdstrs.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
             3 => self.numpropcmdfailed.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Clusterpropstatus {
@@ -3803,18 +3715,16 @@ impl rt::Model for Clustersync {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("clustersync has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("clustersync has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Clustersync {
@@ -3942,6 +3852,7 @@ impl rt::Model for ClusterinstanceStats {
             10 => self.steeredpktsrate.as_field(),
             11 => self.totpropagationtimeout.as_field(),
             12 => self.totsteeredpkts.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3960,14 +3871,9 @@ impl rt::Model for ClusterinstanceStats {
             10 => self.steeredpktsrate.as_field_mut(),
             11 => self.totpropagationtimeout.as_field_mut(),
             12 => self.totsteeredpkts.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusterinstanceStats {
@@ -4090,6 +3996,7 @@ impl rt::Model for ClusternodeStats {
             12 => self.nnmtotconnrx.as_field(),
             13 => self.nnmtotconntx.as_field(),
             14 => self.nodeid.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4110,14 +4017,9 @@ impl rt::Model for ClusternodeStats {
             12 => self.nnmtotconnrx.as_field_mut(),
             13 => self.nnmtotconntx.as_field_mut(),
             14 => self.nodeid.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClusternodeStats {

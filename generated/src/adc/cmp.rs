@@ -154,6 +154,7 @@ impl rt::Model for Cmpaction {
             7 => self.name.as_field(),
             8 => self.newname.as_field(),
             9 => self.varyheadervalue.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -169,14 +170,9 @@ impl rt::Model for Cmpaction {
             7 => self.name.as_field_mut(),
             8 => self.newname.as_field_mut(),
             9 => self.varyheadervalue.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmpaction {
@@ -309,20 +305,16 @@ impl rt::Model for CmpglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cmpglobal_cmppolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cmpglobal_cmppolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmpglobalBinding {
@@ -560,6 +552,7 @@ impl rt::Model for CmpglobalCmppolicyBinding {
             9 => self.priority.as_field(),
             10 => self.state.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -577,14 +570,9 @@ impl rt::Model for CmpglobalCmppolicyBinding {
             9 => self.priority.as_field_mut(),
             10 => self.state.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmpglobalCmppolicyBinding {
@@ -894,6 +882,7 @@ impl rt::Model for Cmpparameter {
             15 => self.randomgzipfilenameminlength.as_field(),
             16 => self.servercmp.as_field(),
             17 => self.varyheadervalue.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -917,14 +906,9 @@ impl rt::Model for Cmpparameter {
             15 => self.randomgzipfilenameminlength.as_field_mut(),
             16 => self.servercmp.as_field_mut(),
             17 => self.varyheadervalue.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmpparameter {
@@ -1077,6 +1061,7 @@ impl rt::Model for Cmppolicy {
             15 => self.servertransactions.as_field(),
             16 => self.serverttlb.as_field(),
             17 => self.txbytes.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1100,14 +1085,9 @@ impl rt::Model for Cmppolicy {
             15 => self.servertransactions.as_field_mut(),
             16 => self.serverttlb.as_field_mut(),
             17 => self.txbytes.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmppolicy {
@@ -1248,6 +1228,7 @@ impl rt::Model for CmppolicyBinding {
             3 => self.cmppolicy_csvserver_binding.as_field(),
             4 => self.cmppolicy_lbvserver_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1259,14 +1240,9 @@ impl rt::Model for CmppolicyBinding {
             3 => self.cmppolicy_csvserver_binding.as_field_mut(),
             4 => self.cmppolicy_lbvserver_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyBinding {
@@ -1385,6 +1361,7 @@ impl rt::Model for CmppolicyCmpglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1398,14 +1375,9 @@ impl rt::Model for CmppolicyCmpglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCmpglobalBinding {
@@ -1528,6 +1500,7 @@ impl rt::Model for CmppolicyCmppolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1541,14 +1514,9 @@ impl rt::Model for CmppolicyCmppolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCmppolicylabelBinding {
@@ -1651,6 +1619,7 @@ impl rt::Model for CmppolicyCrvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1661,14 +1630,9 @@ impl rt::Model for CmppolicyCrvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCrvserverBinding {
@@ -1791,6 +1755,7 @@ impl rt::Model for CmppolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1804,14 +1769,9 @@ impl rt::Model for CmppolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyCsvserverBinding {
@@ -1934,6 +1894,7 @@ impl rt::Model for CmppolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1947,14 +1908,9 @@ impl rt::Model for CmppolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyLbvserverBinding {
@@ -2113,6 +2069,7 @@ impl rt::Model for Cmppolicylabel {
             9 => self.numpol.as_field(),
             10 => self.priority.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2130,14 +2087,9 @@ impl rt::Model for Cmppolicylabel {
             9 => self.numpol.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cmppolicylabel {
@@ -2255,6 +2207,7 @@ impl rt::Model for CmppolicylabelBinding {
             0 => self.cmppolicylabel_cmppolicy_binding.as_field(),
             1 => self.cmppolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2263,14 +2216,9 @@ impl rt::Model for CmppolicylabelBinding {
             0 => self.cmppolicylabel_cmppolicy_binding.as_field_mut(),
             1 => self.cmppolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelBinding {
@@ -2375,6 +2323,7 @@ impl rt::Model for CmppolicylabelCmppolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2388,14 +2337,9 @@ impl rt::Model for CmppolicylabelCmppolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelCmppolicyBinding {
@@ -2563,6 +2507,7 @@ impl rt::Model for CmppolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2576,14 +2521,9 @@ impl rt::Model for CmppolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelPolicybindingBinding {
@@ -3008,6 +2948,7 @@ impl rt::Model for CmpStats {
             81 => self.delcomptcptxpackets.as_field(),
             82 => self.delcomptcptxpacketsrate.as_field(),
             83 => self.delcomptotalrequests.as_field(),
+            84 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3097,14 +3038,9 @@ impl rt::Model for CmpStats {
             81 => self.delcomptcptxpackets.as_field_mut(),
             82 => self.delcomptcptxpacketsrate.as_field_mut(),
             83 => self.delcomptotalrequests.as_field_mut(),
+            84 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmpStats {
@@ -3185,6 +3121,7 @@ impl rt::Model for CmppolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3196,14 +3133,9 @@ impl rt::Model for CmppolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicyStats {
@@ -3280,6 +3212,7 @@ impl rt::Model for CmppolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3289,14 +3222,9 @@ impl rt::Model for CmppolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CmppolicylabelStats {

@@ -200,6 +200,7 @@ impl rt::Model for Contentinspectionaction {
             12 => self.serverport.as_field(),
             13 => self.type_.as_field(),
             14 => self.undefhits.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -220,14 +221,9 @@ impl rt::Model for Contentinspectionaction {
             12 => self.serverport.as_field_mut(),
             13 => self.type_.as_field_mut(),
             14 => self.undefhits.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionaction {
@@ -494,6 +490,7 @@ impl rt::Model for Contentinspectioncallout {
             9 => self.type_.as_field(),
             10 => self.undefhits.as_field(),
             11 => self.undefreason.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -511,14 +508,9 @@ impl rt::Model for Contentinspectioncallout {
             9 => self.type_.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
             11 => self.undefreason.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectioncallout {
@@ -670,6 +662,7 @@ impl rt::Model for ContentinspectionglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.contentinspectionglobal_contentinspectionpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -679,14 +672,9 @@ impl rt::Model for ContentinspectionglobalBinding {
                 self.contentinspectionglobal_contentinspectionpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionglobalBinding {
@@ -884,6 +872,7 @@ impl rt::Model for ContentinspectionglobalContentinspectionpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -900,14 +889,9 @@ impl rt::Model for ContentinspectionglobalContentinspectionpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionglobalContentinspectionpolicyBinding {
@@ -1031,20 +1015,16 @@ impl rt::Model for Contentinspectionparameter {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.undefaction.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.undefaction.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionparameter {
@@ -1203,6 +1183,7 @@ impl rt::Model for Contentinspectionpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1220,14 +1201,9 @@ impl rt::Model for Contentinspectionpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionpolicy {
@@ -1403,6 +1379,7 @@ impl rt::Model for ContentinspectionpolicyBinding {
             2 => self.contentinspectionpolicy_csvserver_binding.as_field(),
             3 => self.contentinspectionpolicy_lbvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1419,14 +1396,9 @@ impl rt::Model for ContentinspectionpolicyBinding {
             2 => self.contentinspectionpolicy_csvserver_binding.as_field_mut(),
             3 => self.contentinspectionpolicy_lbvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyBinding {
@@ -1544,6 +1516,7 @@ impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1557,14 +1530,9 @@ impl rt::Model for ContentinspectionpolicyContentinspectionglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyContentinspectionglobalBinding {
@@ -1687,6 +1655,7 @@ impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1700,14 +1669,9 @@ impl rt::Model for ContentinspectionpolicyContentinspectionpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyContentinspectionpolicylabelBinding {
@@ -1830,6 +1794,7 @@ impl rt::Model for ContentinspectionpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1843,14 +1808,9 @@ impl rt::Model for ContentinspectionpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyCsvserverBinding {
@@ -1972,6 +1932,7 @@ impl rt::Model for ContentinspectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1985,14 +1946,9 @@ impl rt::Model for ContentinspectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyLbvserverBinding {
@@ -2168,6 +2124,7 @@ impl rt::Model for Contentinspectionpolicylabel {
             10 => self.numpol.as_field(),
             11 => self.priority.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2186,14 +2143,9 @@ impl rt::Model for Contentinspectionpolicylabel {
             10 => self.numpol.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionpolicylabel {
@@ -2326,6 +2278,7 @@ impl rt::Model for ContentinspectionpolicylabelBinding {
             }
             1 => self.contentinspectionpolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2337,14 +2290,9 @@ impl rt::Model for ContentinspectionpolicylabelBinding {
             }
             1 => self.contentinspectionpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelBinding {
@@ -2461,6 +2409,7 @@ impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2474,14 +2423,9 @@ impl rt::Model for ContentinspectionpolicylabelContentinspectionpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelContentinspectionpolicyBinding {
@@ -2649,6 +2593,7 @@ impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2662,14 +2607,9 @@ impl rt::Model for ContentinspectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelPolicybindingBinding {
@@ -2845,6 +2785,7 @@ impl rt::Model for Contentinspectionprofile {
             6 => self.mode.as_field(),
             7 => self.name.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2859,14 +2800,9 @@ impl rt::Model for Contentinspectionprofile {
             6 => self.mode.as_field_mut(),
             7 => self.name.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Contentinspectionprofile {
@@ -3196,6 +3132,7 @@ impl rt::Model for ContentinspectionStats {
             29 => self.mirrorserverdownbypass.as_field(),
             30 => self.mirrorserverdowndrop.as_field(),
             31 => self.mirrorserverdownreset.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3233,14 +3170,9 @@ impl rt::Model for ContentinspectionStats {
             29 => self.mirrorserverdownbypass.as_field_mut(),
             30 => self.mirrorserverdowndrop.as_field_mut(),
             31 => self.mirrorserverdownreset.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionStats {
@@ -3349,6 +3281,7 @@ impl rt::Model for ContentinspectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3360,14 +3293,9 @@ impl rt::Model for ContentinspectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicyStats {
@@ -3453,6 +3381,7 @@ impl rt::Model for ContentinspectionpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3462,14 +3391,9 @@ impl rt::Model for ContentinspectionpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ContentinspectionpolicylabelStats {

@@ -119,6 +119,7 @@ impl rt::Model for Craction {
             6 => self.name.as_field(),
             7 => self.referencecount.as_field(),
             8 => self.undefhits.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -133,14 +134,9 @@ impl rt::Model for Craction {
             6 => self.name.as_field_mut(),
             7 => self.referencecount.as_field_mut(),
             8 => self.undefhits.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Craction {
@@ -383,6 +379,7 @@ impl rt::Model for Crpolicy {
             16 => self.priority.as_field(),
             17 => self.rule.as_field(),
             18 => self.vstype.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -407,14 +404,9 @@ impl rt::Model for Crpolicy {
             16 => self.priority.as_field_mut(),
             17 => self.rule.as_field_mut(),
             18 => self.vstype.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Crpolicy {
@@ -553,6 +545,7 @@ impl rt::Model for CrpolicyBinding {
         match index {
             0 => self.crpolicy_crvserver_binding.as_field(),
             1 => self.policyname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -560,14 +553,9 @@ impl rt::Model for CrpolicyBinding {
         match index {
             0 => self.crpolicy_crvserver_binding.as_field_mut(),
             1 => self.policyname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrpolicyBinding {
@@ -699,6 +687,7 @@ impl rt::Model for CrpolicyCrvserverBinding {
             7 => self.pipolicyhits.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -714,14 +703,9 @@ impl rt::Model for CrpolicyCrvserverBinding {
             7 => self.pipolicyhits.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrpolicyCrvserverBinding {
@@ -1500,6 +1484,7 @@ impl rt::Model for Crvserver {
             73 => self.value.as_field(),
             74 => self.via.as_field(),
             75 => self.weight.as_field(),
+            76 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1581,14 +1566,9 @@ impl rt::Model for Crvserver {
             73 => self.value.as_field_mut(),
             74 => self.via.as_field_mut(),
             75 => self.weight.as_field_mut(),
+            76 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Crvserver {
@@ -1964,6 +1944,7 @@ impl rt::Model for CrvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1971,14 +1952,9 @@ impl rt::Model for CrvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAnalyticsprofileBinding {
@@ -2130,6 +2106,7 @@ impl rt::Model for CrvserverAppflowpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2145,14 +2122,9 @@ impl rt::Model for CrvserverAppflowpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAppflowpolicyBinding {
@@ -2356,6 +2328,7 @@ impl rt::Model for CrvserverAppfwpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2372,14 +2345,9 @@ impl rt::Model for CrvserverAppfwpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAppfwpolicyBinding {
@@ -2573,6 +2541,7 @@ impl rt::Model for CrvserverAppqoepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2588,14 +2557,9 @@ impl rt::Model for CrvserverAppqoepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverAppqoepolicyBinding {
@@ -2815,6 +2779,7 @@ impl rt::Model for CrvserverBinding {
             13 => self.crvserver_rewritepolicy_binding.as_field(),
             14 => self.crvserver_spilloverpolicy_binding.as_field(),
             15 => self.name.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2836,14 +2801,9 @@ impl rt::Model for CrvserverBinding {
             13 => self.crvserver_rewritepolicy_binding.as_field_mut(),
             14 => self.crvserver_spilloverpolicy_binding.as_field_mut(),
             15 => self.name.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverBinding {
@@ -2970,6 +2930,7 @@ impl rt::Model for CrvserverCachepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2985,14 +2946,9 @@ impl rt::Model for CrvserverCachepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCachepolicyBinding {
@@ -3192,6 +3148,7 @@ impl rt::Model for CrvserverCmppolicyBinding {
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3209,14 +3166,9 @@ impl rt::Model for CrvserverCmppolicyBinding {
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCmppolicyBinding {
@@ -3410,6 +3362,7 @@ impl rt::Model for CrvserverCrpolicyBinding {
             9 => self.policyname.as_field(),
             10 => self.priority.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3427,14 +3380,9 @@ impl rt::Model for CrvserverCrpolicyBinding {
             9 => self.policyname.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCrpolicyBinding {
@@ -3631,6 +3579,7 @@ impl rt::Model for CrvserverCspolicyBinding {
             9 => self.policyname.as_field(),
             10 => self.priority.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3648,14 +3597,9 @@ impl rt::Model for CrvserverCspolicyBinding {
             9 => self.policyname.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverCspolicyBinding {
@@ -3853,6 +3797,7 @@ impl rt::Model for CrvserverFeopolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3868,14 +3813,9 @@ impl rt::Model for CrvserverFeopolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverFeopolicyBinding {
@@ -4064,6 +4004,7 @@ impl rt::Model for CrvserverFilterpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.targetvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4080,14 +4021,9 @@ impl rt::Model for CrvserverFilterpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.targetvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverFilterpolicyBinding {
@@ -4281,6 +4217,7 @@ impl rt::Model for CrvserverIcapolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4296,14 +4233,9 @@ impl rt::Model for CrvserverIcapolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverIcapolicyBinding {
@@ -4455,6 +4387,7 @@ impl rt::Model for CrvserverLbvserverBinding {
             1 => self.hits.as_field(),
             2 => self.lbvserver.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4464,14 +4397,9 @@ impl rt::Model for CrvserverLbvserverBinding {
             1 => self.hits.as_field_mut(),
             2 => self.lbvserver.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverLbvserverBinding {
@@ -4616,6 +4544,7 @@ impl rt::Model for CrvserverPolicymapBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4631,14 +4560,9 @@ impl rt::Model for CrvserverPolicymapBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverPolicymapBinding {
@@ -4832,6 +4756,7 @@ impl rt::Model for CrvserverResponderpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4847,14 +4772,9 @@ impl rt::Model for CrvserverResponderpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverResponderpolicyBinding {
@@ -5048,6 +4968,7 @@ impl rt::Model for CrvserverRewritepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5063,14 +4984,9 @@ impl rt::Model for CrvserverRewritepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverRewritepolicyBinding {
@@ -5264,6 +5180,7 @@ impl rt::Model for CrvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5279,14 +5196,9 @@ impl rt::Model for CrvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverSpilloverpolicyBinding {
@@ -5542,6 +5454,7 @@ impl rt::Model for CrvserverStats {
             19 => self.totalresponses.as_field(),
             20 => self.tothits.as_field(),
             21 => self.type_.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5569,14 +5482,9 @@ impl rt::Model for CrvserverStats {
             19 => self.totalresponses.as_field_mut(),
             20 => self.tothits.as_field_mut(),
             21 => self.type_.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CrvserverStats {

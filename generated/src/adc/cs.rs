@@ -98,6 +98,7 @@ impl rt::Model for Csaction {
             9 => self.targetvserver.as_field(),
             10 => self.targetvserverexpr.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -115,14 +116,9 @@ impl rt::Model for Csaction {
             9 => self.targetvserver.as_field_mut(),
             10 => self.targetvserverexpr.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Csaction {
@@ -281,6 +277,7 @@ impl rt::Model for Csparameter {
             0 => self.builtin.as_field(),
             1 => self.feature.as_field(),
             2 => self.stateupdate.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -289,14 +286,9 @@ impl rt::Model for Csparameter {
             0 => self.builtin.as_field_mut(),
             1 => self.feature.as_field_mut(),
             2 => self.stateupdate.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Csparameter {
@@ -479,6 +471,7 @@ impl rt::Model for Cspolicy {
             14 => self.rule.as_field(),
             15 => self.url.as_field(),
             16 => self.vstype.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -501,14 +494,9 @@ impl rt::Model for Cspolicy {
             14 => self.rule.as_field_mut(),
             15 => self.url.as_field_mut(),
             16 => self.vstype.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cspolicy {
@@ -660,6 +648,7 @@ impl rt::Model for CspolicyBinding {
             1 => self.cspolicy_cspolicylabel_binding.as_field(),
             2 => self.cspolicy_csvserver_binding.as_field(),
             3 => self.policyname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -669,14 +658,9 @@ impl rt::Model for CspolicyBinding {
             1 => self.cspolicy_cspolicylabel_binding.as_field_mut(),
             2 => self.cspolicy_csvserver_binding.as_field_mut(),
             3 => self.policyname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyBinding {
@@ -799,6 +783,7 @@ impl rt::Model for CspolicyCrvserverBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.url.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -812,14 +797,9 @@ impl rt::Model for CspolicyCrvserverBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.url.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyCrvserverBinding {
@@ -946,6 +926,7 @@ impl rt::Model for CspolicyCspolicylabelBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.url.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -959,14 +940,9 @@ impl rt::Model for CspolicyCspolicylabelBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.url.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyCspolicylabelBinding {
@@ -1111,6 +1087,7 @@ impl rt::Model for CspolicyCsvserverBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.url.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1127,14 +1104,9 @@ impl rt::Model for CspolicyCsvserverBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.url.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicyCsvserverBinding {
@@ -1363,6 +1335,7 @@ impl rt::Model for Cspolicylabel {
             9 => self.policyname.as_field(),
             10 => self.priority.as_field(),
             11 => self.targetvserver.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1380,14 +1353,9 @@ impl rt::Model for Cspolicylabel {
             9 => self.policyname.as_field_mut(),
             10 => self.priority.as_field_mut(),
             11 => self.targetvserver.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Cspolicylabel {
@@ -1501,6 +1469,7 @@ impl rt::Model for CspolicylabelBinding {
         match index {
             0 => self.cspolicylabel_cspolicy_binding.as_field(),
             1 => self.labelname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1508,14 +1477,9 @@ impl rt::Model for CspolicylabelBinding {
         match index {
             0 => self.cspolicylabel_cspolicy_binding.as_field_mut(),
             1 => self.labelname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicylabelBinding {
@@ -1621,6 +1585,7 @@ impl rt::Model for CspolicylabelCspolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.targetvserver.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1635,14 +1600,9 @@ impl rt::Model for CspolicylabelCspolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.targetvserver.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CspolicylabelCspolicyBinding {
@@ -1816,8 +1776,8 @@ pub struct Csvserver {
     pub backupvserver: Option<String>,
     /// Read-only: never sent.
     ///
-    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
-    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Possible values (see [`CsvserverBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
+    pub bindpoint: Option<rt::Open<CsvserverBindpoint>>,
     /// Default: `NO`.
     ///
     /// Possible values (see [`YesNo`]): `YES`, `NO`.
@@ -2214,7 +2174,7 @@ impl rt::WireEnum for OnOff {
 /// Values of `csvserver.bindpoint`, `csvserver_filterpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Bindpoint {
+pub enum CsvserverBindpoint {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -2228,7 +2188,7 @@ pub enum Bindpoint {
     /// Since `12.1`.
     OthertcpRequest,
 }
-impl rt::WireEnum for Bindpoint {
+impl rt::WireEnum for CsvserverBindpoint {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
@@ -2969,6 +2929,7 @@ impl rt::Model for Csvserver {
             114 => self.version.as_field(),
             115 => self.vipheader.as_field(),
             116 => self.weight.as_field(),
+            117 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3091,14 +3052,9 @@ impl rt::Model for Csvserver {
             114 => self.version.as_field_mut(),
             115 => self.vipheader.as_field_mut(),
             116 => self.weight.as_field_mut(),
+            117 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Csvserver {
@@ -3573,6 +3529,7 @@ impl rt::Model for CsvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3580,14 +3537,9 @@ impl rt::Model for CsvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAnalyticsprofileBinding {
@@ -3681,8 +3633,8 @@ pub struct CsvserverAppflowpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -3699,7 +3651,7 @@ pub struct CsvserverAppflowpolicyBinding {
 /// Values of `csvserver_appflowpolicy_binding.bindpoint`, `csvserver_appfwpolicy_binding.bindpoint`, `csvserver_appqoepolicy_binding.bindpoint`, `csvserver_auditnslogpolicy_binding.bindpoint`, `csvserver_auditsyslogpolicy_binding.bindpoint`, `csvserver_authorizationpolicy_binding.bindpoint`, `csvserver_cachepolicy_binding.bindpoint`, `csvserver_cmppolicy_binding.bindpoint`, `csvserver_contentinspectionpolicy_binding.bindpoint`, `csvserver_cspolicy_binding.bindpoint`, `csvserver_feopolicy_binding.bindpoint`, `csvserver_responderpolicy_binding.bindpoint`, `csvserver_rewritepolicy_binding.bindpoint`, `csvserver_spilloverpolicy_binding.bindpoint`, `csvserver_tmtrafficpolicy_binding.bindpoint`, `csvserver_transformpolicy_binding.bindpoint`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CsvserverAppflowpolicyBindingBindpoint {
+pub enum Bindpoint {
     /// `REQUEST`
     Request,
     /// `RESPONSE`
@@ -3717,7 +3669,7 @@ pub enum CsvserverAppflowpolicyBindingBindpoint {
     /// Since `13.1`.
     MqttJumboReq,
 }
-impl rt::WireEnum for CsvserverAppflowpolicyBindingBindpoint {
+impl rt::WireEnum for Bindpoint {
     const VALUES: &'static [(Self, &'static str)] = &[
         (Self::Request, "REQUEST"),
         (Self::Response, "RESPONSE"),
@@ -3752,6 +3704,7 @@ impl rt::Model for CsvserverAppflowpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3767,14 +3720,9 @@ impl rt::Model for CsvserverAppflowpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAppflowpolicyBinding {
@@ -3817,10 +3765,7 @@ impl CsvserverAppflowpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -3913,8 +3858,8 @@ pub struct CsvserverAppfwpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -3962,6 +3907,7 @@ impl rt::Model for CsvserverAppfwpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3978,14 +3924,9 @@ impl rt::Model for CsvserverAppfwpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAppfwpolicyBinding {
@@ -4028,10 +3969,7 @@ impl CsvserverAppfwpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -4129,10 +4067,10 @@ pub struct CsvserverAppqoepolicyBinding {
     ///
     /// Since `11.1`.
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
     ///
     /// Since `11.1`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     /// Since `11.1`.
     pub gotopriorityexpression: Option<String>,
     /// Since `11.1`.
@@ -4182,6 +4120,7 @@ impl rt::Model for CsvserverAppqoepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4197,14 +4136,9 @@ impl rt::Model for CsvserverAppqoepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAppqoepolicyBinding {
@@ -4247,10 +4181,7 @@ impl CsvserverAppqoepolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -4343,8 +4274,8 @@ pub struct CsvserverAuditnslogpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -4392,6 +4323,7 @@ impl rt::Model for CsvserverAuditnslogpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4408,14 +4340,9 @@ impl rt::Model for CsvserverAuditnslogpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAuditnslogpolicyBinding {
@@ -4458,10 +4385,7 @@ impl CsvserverAuditnslogpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -4554,8 +4478,8 @@ pub struct CsvserverAuditsyslogpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -4603,6 +4527,7 @@ impl rt::Model for CsvserverAuditsyslogpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4619,14 +4544,9 @@ impl rt::Model for CsvserverAuditsyslogpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAuditsyslogpolicyBinding {
@@ -4669,10 +4589,7 @@ impl CsvserverAuditsyslogpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -4765,8 +4682,8 @@ pub struct CsvserverAuthorizationpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -4814,6 +4731,7 @@ impl rt::Model for CsvserverAuthorizationpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4830,14 +4748,9 @@ impl rt::Model for CsvserverAuthorizationpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverAuthorizationpolicyBinding {
@@ -4880,10 +4793,7 @@ impl CsvserverAuthorizationpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -5084,6 +4994,7 @@ impl rt::Model for CsvserverBinding {
             19 => self.csvserver_transformpolicy_binding.as_field(),
             20 => self.csvserver_vpnvserver_binding.as_field(),
             21 => self.name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5111,14 +5022,9 @@ impl rt::Model for CsvserverBinding {
             19 => self.csvserver_transformpolicy_binding.as_field_mut(),
             20 => self.csvserver_vpnvserver_binding.as_field_mut(),
             21 => self.name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverBinding {
@@ -5261,6 +5167,7 @@ impl rt::Model for CsvserverBotpolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.targetlbvserver.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5275,14 +5182,9 @@ impl rt::Model for CsvserverBotpolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.targetlbvserver.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverBotpolicyBinding {
@@ -5414,8 +5316,8 @@ pub struct CsvserverCachepolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -5455,6 +5357,7 @@ impl rt::Model for CsvserverCachepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5470,14 +5373,9 @@ impl rt::Model for CsvserverCachepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverCachepolicyBinding {
@@ -5520,10 +5418,7 @@ impl CsvserverCachepolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -5616,8 +5511,8 @@ pub struct CsvserverCmppolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -5665,6 +5560,7 @@ impl rt::Model for CsvserverCmppolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5681,14 +5577,9 @@ impl rt::Model for CsvserverCmppolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverCmppolicyBinding {
@@ -5731,10 +5622,7 @@ impl CsvserverCmppolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -5832,10 +5720,10 @@ pub struct CsvserverContentinspectionpolicyBinding {
     ///
     /// Since `12.0-FR4`.
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
     ///
     /// Since `12.0-FR4`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     /// Since `12.0-FR4`.
     pub gotopriorityexpression: Option<String>,
     /// Since `12.0-FR4`.
@@ -5885,6 +5773,7 @@ impl rt::Model for CsvserverContentinspectionpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5900,14 +5789,9 @@ impl rt::Model for CsvserverContentinspectionpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverContentinspectionpolicyBinding {
@@ -5950,10 +5834,7 @@ impl CsvserverContentinspectionpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -6046,8 +5927,8 @@ pub struct CsvserverCspolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     /// Access not documented.
     ///
     /// Since `14.1`.
@@ -6110,6 +5991,7 @@ impl rt::Model for CsvserverCspolicyBinding {
             12 => self.rule.as_field(),
             13 => self.targetlbvserver.as_field(),
             14 => self.vserverid.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6130,14 +6012,9 @@ impl rt::Model for CsvserverCspolicyBinding {
             12 => self.rule.as_field_mut(),
             13 => self.targetlbvserver.as_field_mut(),
             14 => self.vserverid.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverCspolicyBinding {
@@ -6180,10 +6057,7 @@ impl CsvserverCspolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -6350,6 +6224,7 @@ impl rt::Model for CsvserverDomainBinding {
             6 => self.name.as_field(),
             7 => self.sitedomainttl.as_field(),
             8 => self.ttl.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6364,14 +6239,9 @@ impl rt::Model for CsvserverDomainBinding {
             6 => self.name.as_field_mut(),
             7 => self.sitedomainttl.as_field_mut(),
             8 => self.ttl.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverDomainBinding {
@@ -6494,8 +6364,8 @@ pub struct CsvserverFeopolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -6535,6 +6405,7 @@ impl rt::Model for CsvserverFeopolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6550,14 +6421,9 @@ impl rt::Model for CsvserverFeopolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverFeopolicyBinding {
@@ -6600,10 +6466,7 @@ impl CsvserverFeopolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -6695,8 +6558,8 @@ pub struct CsvserverFilterpolicyBinding {
     pub name: Option<String>,
     /// Wire name `__count`. Read-only: never sent. Reference type `Double`.
     pub count: Option<rt::Number>,
-    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
-    pub bindpoint: Option<rt::Open<Bindpoint>>,
+    /// Possible values (see [`CsvserverBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`.
+    pub bindpoint: Option<rt::Open<CsvserverBindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -6742,6 +6605,7 @@ impl rt::Model for CsvserverFilterpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
             10 => self.targetlbvserver.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6758,14 +6622,9 @@ impl rt::Model for CsvserverFilterpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
             10 => self.targetlbvserver.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverFilterpolicyBinding {
@@ -6808,7 +6667,7 @@ impl CsvserverFilterpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
+    pub fn bindpoint(mut self, bindpoint: CsvserverBindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -6926,6 +6785,7 @@ impl rt::Model for CsvserverGslbvserverBinding {
             1 => self.hits.as_field(),
             2 => self.name.as_field(),
             3 => self.vserver.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6935,14 +6795,9 @@ impl rt::Model for CsvserverGslbvserverBinding {
             1 => self.hits.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.vserver.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverGslbvserverBinding {
@@ -7077,6 +6932,7 @@ impl rt::Model for CsvserverLbvserverBinding {
             4 => self.name.as_field(),
             5 => self.targetvserver.as_field(),
             6 => self.vserverid.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7089,14 +6945,9 @@ impl rt::Model for CsvserverLbvserverBinding {
             4 => self.name.as_field_mut(),
             5 => self.targetvserver.as_field_mut(),
             6 => self.vserverid.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverLbvserverBinding {
@@ -7199,8 +7050,8 @@ pub struct CsvserverResponderpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -7240,6 +7091,7 @@ impl rt::Model for CsvserverResponderpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7255,14 +7107,9 @@ impl rt::Model for CsvserverResponderpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverResponderpolicyBinding {
@@ -7305,10 +7152,7 @@ impl CsvserverResponderpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -7401,8 +7245,8 @@ pub struct CsvserverRewritepolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -7442,6 +7286,7 @@ impl rt::Model for CsvserverRewritepolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7457,14 +7302,9 @@ impl rt::Model for CsvserverRewritepolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverRewritepolicyBinding {
@@ -7507,10 +7347,7 @@ impl CsvserverRewritepolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -7603,8 +7440,8 @@ pub struct CsvserverSpilloverpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -7644,6 +7481,7 @@ impl rt::Model for CsvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7659,14 +7497,9 @@ impl rt::Model for CsvserverSpilloverpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverSpilloverpolicyBinding {
@@ -7709,10 +7542,7 @@ impl CsvserverSpilloverpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -7805,8 +7635,8 @@ pub struct CsvserverTmtrafficpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -7846,6 +7676,7 @@ impl rt::Model for CsvserverTmtrafficpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7861,14 +7692,9 @@ impl rt::Model for CsvserverTmtrafficpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverTmtrafficpolicyBinding {
@@ -7911,10 +7737,7 @@ impl CsvserverTmtrafficpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -8007,8 +7830,8 @@ pub struct CsvserverTransformpolicyBinding {
     ///
     /// Unconfirmed: from `nitro-docs-12.1` (the derived facts of `14.1` do not list it).
     pub count: Option<rt::Number>,
-    /// Possible values (see [`CsvserverAppflowpolicyBindingBindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
-    pub bindpoint: Option<rt::Open<CsvserverAppflowpolicyBindingBindpoint>>,
+    /// Possible values (see [`Bindpoint`]): `REQUEST`, `RESPONSE`, `ICA_REQUEST`, `OTHERTCP_REQUEST`, `MQTT_JUMBO_REQ`.
+    pub bindpoint: Option<rt::Open<Bindpoint>>,
     pub gotopriorityexpression: Option<String>,
     pub invoke: Option<bool>,
     pub labelname: Option<String>,
@@ -8048,6 +7871,7 @@ impl rt::Model for CsvserverTransformpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.targetlbvserver.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8063,14 +7887,9 @@ impl rt::Model for CsvserverTransformpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.targetlbvserver.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverTransformpolicyBinding {
@@ -8113,10 +7932,7 @@ impl CsvserverTransformpolicyBinding {
         }
     }
     /// Sets [`bindpoint`](Self::bindpoint).
-    pub fn bindpoint(
-        mut self,
-        bindpoint: CsvserverAppflowpolicyBindingBindpoint,
-    ) -> Self {
+    pub fn bindpoint(mut self, bindpoint: Bindpoint) -> Self {
         self.bindpoint = Some(rt::Open::Known(bindpoint));
         self
     }
@@ -8234,6 +8050,7 @@ impl rt::Model for CsvserverVpnvserverBinding {
             1 => self.hits.as_field(),
             2 => self.name.as_field(),
             3 => self.vserver.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8243,14 +8060,9 @@ impl rt::Model for CsvserverVpnvserverBinding {
             1 => self.hits.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.vserver.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverVpnvserverBinding {
@@ -8562,6 +8374,7 @@ impl rt::Model for CsvserverStats {
             41 => self.totspillovers.as_field(),
             42 => self.totvserverdownbackuphits.as_field(),
             43 => self.type_.as_field(),
+            44 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8611,14 +8424,9 @@ impl rt::Model for CsvserverStats {
             41 => self.totspillovers.as_field_mut(),
             42 => self.totvserverdownbackuphits.as_field_mut(),
             43 => self.type_.as_field_mut(),
+            44 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvserverStats {

@@ -97,6 +97,7 @@ impl rt::Model for Dbdbprofile {
             5 => self.name.as_field(),
             6 => self.refcnt.as_field(),
             7 => self.stickiness.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -110,14 +111,9 @@ impl rt::Model for Dbdbprofile {
             5 => self.name.as_field_mut(),
             6 => self.refcnt.as_field_mut(),
             7 => self.stickiness.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dbdbprofile {
@@ -269,6 +265,7 @@ impl rt::Model for Dbuser {
             1 => self.loggedin.as_field(),
             2 => self.password.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -278,14 +275,9 @@ impl rt::Model for Dbuser {
             1 => self.loggedin.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dbuser {

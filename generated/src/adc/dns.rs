@@ -95,6 +95,7 @@ impl rt::Model for Dnsaaaarec {
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -109,14 +110,9 @@ impl rt::Model for Dnsaaaarec {
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaaaarec {
@@ -341,6 +337,7 @@ impl rt::Model for Dnsaction {
             9 => self.preferredloclist.as_field(),
             10 => self.ttl.as_field(),
             11 => self.viewname.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -358,14 +355,9 @@ impl rt::Model for Dnsaction {
             9 => self.preferredloclist.as_field_mut(),
             10 => self.ttl.as_field_mut(),
             11 => self.viewname.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaction {
@@ -539,6 +531,7 @@ impl rt::Model for Dnsaction64 {
             4 => self.feature.as_field(),
             5 => self.mappedrule.as_field(),
             6 => self.prefix.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -551,14 +544,9 @@ impl rt::Model for Dnsaction64 {
             4 => self.feature.as_field_mut(),
             5 => self.mappedrule.as_field_mut(),
             6 => self.prefix.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaction64 {
@@ -731,6 +719,7 @@ impl rt::Model for Dnsaddrec {
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -745,14 +734,9 @@ impl rt::Model for Dnsaddrec {
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsaddrec {
@@ -940,6 +924,7 @@ impl rt::Model for Dnscaarec {
             7 => self.ttl.as_field(),
             8 => self.type_.as_field(),
             9 => self.valuestring.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -955,14 +940,9 @@ impl rt::Model for Dnscaarec {
             7 => self.ttl.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.valuestring.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnscaarec {
@@ -1146,6 +1126,7 @@ impl rt::Model for Dnscnamerec {
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1160,14 +1141,9 @@ impl rt::Model for Dnscnamerec {
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnscnamerec {
@@ -1272,20 +1248,16 @@ impl rt::Model for DnsglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.dnsglobal_dnspolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.dnsglobal_dnspolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsglobalBinding {
@@ -1455,6 +1427,7 @@ impl rt::Model for DnsglobalDnspolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1471,14 +1444,9 @@ impl rt::Model for DnsglobalDnspolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsglobalDnspolicyBinding {
@@ -1849,6 +1817,7 @@ impl rt::Model for Dnskey {
             24 => self.units1.as_field(),
             25 => self.units2.as_field(),
             26 => self.zonename.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1881,14 +1850,9 @@ impl rt::Model for Dnskey {
             24 => self.units1.as_field_mut(),
             25 => self.units2.as_field_mut(),
             26 => self.zonename.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnskey {
@@ -2115,6 +2079,7 @@ impl rt::Model for Dnsmxrec {
             6 => self.pref.as_field(),
             7 => self.ttl.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2129,14 +2094,9 @@ impl rt::Model for Dnsmxrec {
             6 => self.pref.as_field_mut(),
             7 => self.ttl.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsmxrec {
@@ -2386,6 +2346,7 @@ impl rt::Model for Dnsnameserver {
             9 => self.servicename.as_field(),
             10 => self.state.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2403,14 +2364,9 @@ impl rt::Model for Dnsnameserver {
             9 => self.servicename.as_field_mut(),
             10 => self.state.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnameserver {
@@ -2629,6 +2585,7 @@ impl rt::Model for Dnsnaptrrec {
             12 => self.ttl.as_field(),
             13 => self.type_.as_field(),
             14 => self.vservername.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2649,14 +2606,9 @@ impl rt::Model for Dnsnaptrrec {
             12 => self.ttl.as_field_mut(),
             13 => self.type_.as_field_mut(),
             14 => self.vservername.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnaptrrec {
@@ -2860,6 +2812,7 @@ impl rt::Model for Dnsnsecrec {
             4 => self.nextrecs.as_field(),
             5 => self.ttl.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2872,14 +2825,9 @@ impl rt::Model for Dnsnsecrec {
             4 => self.nextrecs.as_field_mut(),
             5 => self.ttl.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnsecrec {
@@ -3003,6 +2951,7 @@ impl rt::Model for Dnsnsrec {
             5 => self.nodeid.as_field(),
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3016,14 +2965,9 @@ impl rt::Model for Dnsnsrec {
             5 => self.nodeid.as_field_mut(),
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsnsrec {
@@ -3370,6 +3314,7 @@ impl rt::Model for Dnsparameter {
             26 => self.retries.as_field(),
             27 => self.splitpktqueryprocessing.as_field(),
             28 => self.zonetransfer.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3404,14 +3349,9 @@ impl rt::Model for Dnsparameter {
             26 => self.retries.as_field_mut(),
             27 => self.splitpktqueryprocessing.as_field_mut(),
             28 => self.zonetransfer.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsparameter {
@@ -3543,6 +3483,7 @@ impl rt::Model for Dnspolicy {
             12 => self.rule.as_field(),
             13 => self.undefhits.as_field(),
             14 => self.viewname.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3563,14 +3504,9 @@ impl rt::Model for Dnspolicy {
             12 => self.rule.as_field_mut(),
             13 => self.undefhits.as_field_mut(),
             14 => self.viewname.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy {
@@ -3623,7 +3559,7 @@ impl Dnspolicy {
         self
     }
     /// Sets [`drop`](Self::drop).
-    pub fn drop(mut self, drop: YesNo) -> Self {
+    pub fn with_drop(mut self, drop: YesNo) -> Self {
         self.drop = Some(rt::Open::Known(drop));
         self
     }
@@ -3781,6 +3717,7 @@ impl rt::Model for Dnspolicy64 {
             6 => self.name.as_field(),
             7 => self.rule.as_field(),
             8 => self.undefhits.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3795,14 +3732,9 @@ impl rt::Model for Dnspolicy64 {
             6 => self.name.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.undefhits.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy64 {
@@ -3917,6 +3849,7 @@ impl rt::Model for Dnspolicy64Binding {
         match index {
             0 => self.dnspolicy64_lbvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3924,14 +3857,9 @@ impl rt::Model for Dnspolicy64Binding {
         match index {
             0 => self.dnspolicy64_lbvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy64Binding {
@@ -4028,6 +3956,7 @@ impl rt::Model for Dnspolicy64LbvserverBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4038,14 +3967,9 @@ impl rt::Model for Dnspolicy64LbvserverBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicy64LbvserverBinding {
@@ -4131,6 +4055,7 @@ impl rt::Model for DnspolicyBinding {
             0 => self.dnspolicy_dnsglobal_binding.as_field(),
             1 => self.dnspolicy_dnspolicylabel_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4139,14 +4064,9 @@ impl rt::Model for DnspolicyBinding {
             0 => self.dnspolicy_dnsglobal_binding.as_field_mut(),
             1 => self.dnspolicy_dnspolicylabel_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicyBinding {
@@ -4263,6 +4183,7 @@ impl rt::Model for DnspolicyDnsglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4276,14 +4197,9 @@ impl rt::Model for DnspolicyDnsglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicyDnsglobalBinding {
@@ -4404,6 +4320,7 @@ impl rt::Model for DnspolicyDnspolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4417,14 +4334,9 @@ impl rt::Model for DnspolicyDnspolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicyDnspolicylabelBinding {
@@ -4573,6 +4485,7 @@ impl rt::Model for Dnspolicylabel {
             10 => self.numpol.as_field(),
             11 => self.priority.as_field(),
             12 => self.transform.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4591,14 +4504,9 @@ impl rt::Model for Dnspolicylabel {
             10 => self.numpol.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.transform.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnspolicylabel {
@@ -4715,6 +4623,7 @@ impl rt::Model for DnspolicylabelBinding {
             0 => self.dnspolicylabel_dnspolicy_binding.as_field(),
             1 => self.dnspolicylabel_policybinding_binding.as_field(),
             2 => self.labelname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4723,14 +4632,9 @@ impl rt::Model for DnspolicylabelBinding {
             0 => self.dnspolicylabel_dnspolicy_binding.as_field_mut(),
             1 => self.dnspolicylabel_policybinding_binding.as_field_mut(),
             2 => self.labelname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelBinding {
@@ -4833,6 +4737,7 @@ impl rt::Model for DnspolicylabelDnspolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4846,14 +4751,9 @@ impl rt::Model for DnspolicylabelDnspolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelDnspolicyBinding {
@@ -5019,6 +4919,7 @@ impl rt::Model for DnspolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5032,14 +4933,9 @@ impl rt::Model for DnspolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelPolicybindingBinding {
@@ -5230,6 +5126,7 @@ impl rt::Model for Dnsprofile {
             13 => self.recursiveresolution.as_field(),
             14 => self.referencecount.as_field(),
             15 => self.replaceecs.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5251,14 +5148,9 @@ impl rt::Model for Dnsprofile {
             13 => self.recursiveresolution.as_field_mut(),
             14 => self.referencecount.as_field_mut(),
             15 => self.replaceecs.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsprofile {
@@ -5487,6 +5379,7 @@ impl rt::Model for Dnsproxyrecords {
         match index {
             0 => self.negrectype.as_field(),
             1 => self.type_.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5494,14 +5387,9 @@ impl rt::Model for Dnsproxyrecords {
         match index {
             0 => self.negrectype.as_field_mut(),
             1 => self.type_.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsproxyrecords {
@@ -5608,6 +5496,7 @@ impl rt::Model for Dnsptrrec {
             5 => self.reversedomain.as_field(),
             6 => self.ttl.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5621,14 +5510,9 @@ impl rt::Model for Dnsptrrec {
             5 => self.reversedomain.as_field_mut(),
             6 => self.ttl.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsptrrec {
@@ -5824,6 +5708,7 @@ impl rt::Model for Dnssoarec {
             11 => self.serial.as_field(),
             12 => self.ttl.as_field(),
             13 => self.type_.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5843,14 +5728,9 @@ impl rt::Model for Dnssoarec {
             11 => self.serial.as_field_mut(),
             12 => self.ttl.as_field_mut(),
             13 => self.type_.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssoarec {
@@ -6070,6 +5950,7 @@ impl rt::Model for Dnssrvrec {
             8 => self.ttl.as_field(),
             9 => self.type_.as_field(),
             10 => self.weight.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6086,14 +5967,9 @@ impl rt::Model for Dnssrvrec {
             8 => self.ttl.as_field_mut(),
             9 => self.type_.as_field_mut(),
             10 => self.weight.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssrvrec {
@@ -6257,6 +6133,7 @@ impl rt::Model for Dnssubnetcache {
             3 => self.hostname.as_field(),
             4 => self.nextrecs.as_field(),
             5 => self.nodeid.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6268,14 +6145,9 @@ impl rt::Model for Dnssubnetcache {
             3 => self.hostname.as_field_mut(),
             4 => self.nextrecs.as_field_mut(),
             5 => self.nodeid.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssubnetcache {
@@ -6367,6 +6239,7 @@ impl rt::Model for Dnssuffix {
             0 => self.dnssuffix_mixed.as_field(),
             1 => self.count.as_field(),
             2 => self.dnssuffix.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6375,14 +6248,9 @@ impl rt::Model for Dnssuffix {
             0 => self.dnssuffix_mixed.as_field_mut(),
             1 => self.count.as_field_mut(),
             2 => self.dnssuffix.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnssuffix {
@@ -6543,6 +6411,7 @@ impl rt::Model for Dnstxtrec {
             7 => self.string.as_field(),
             8 => self.ttl.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6558,14 +6427,9 @@ impl rt::Model for Dnstxtrec {
             7 => self.string.as_field_mut(),
             8 => self.ttl.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnstxtrec {
@@ -6689,6 +6553,7 @@ impl rt::Model for Dnsview {
             0 => self.count.as_field(),
             1 => self.flags.as_field(),
             2 => self.viewname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6697,14 +6562,9 @@ impl rt::Model for Dnsview {
             0 => self.count.as_field_mut(),
             1 => self.flags.as_field_mut(),
             2 => self.viewname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnsview {
@@ -6809,6 +6669,7 @@ impl rt::Model for DnsviewBinding {
             0 => self.dnsview_dnspolicy_binding.as_field(),
             1 => self.dnsview_gslbservice_binding.as_field(),
             2 => self.viewname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6817,14 +6678,9 @@ impl rt::Model for DnsviewBinding {
             0 => self.dnsview_dnspolicy_binding.as_field_mut(),
             1 => self.dnsview_gslbservice_binding.as_field_mut(),
             2 => self.viewname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsviewBinding {
@@ -6907,6 +6763,7 @@ impl rt::Model for DnsviewDnspolicyBinding {
             0 => self.count.as_field(),
             1 => self.dnspolicyname.as_field(),
             2 => self.viewname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6915,14 +6772,9 @@ impl rt::Model for DnsviewDnspolicyBinding {
             0 => self.count.as_field_mut(),
             1 => self.dnspolicyname.as_field_mut(),
             2 => self.viewname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsviewDnspolicyBinding {
@@ -7019,6 +6871,7 @@ impl rt::Model for DnsviewGslbserviceBinding {
             1 => self.gslbservicename.as_field(),
             2 => self.ipaddress.as_field(),
             3 => self.viewname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7028,14 +6881,9 @@ impl rt::Model for DnsviewGslbserviceBinding {
             1 => self.gslbservicename.as_field_mut(),
             2 => self.ipaddress.as_field_mut(),
             3 => self.viewname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsviewGslbserviceBinding {
@@ -7156,6 +7004,7 @@ impl rt::Model for Dnszone {
             5 => self.proxymode.as_field(),
             6 => self.type_.as_field(),
             7 => self.zonename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7169,14 +7018,9 @@ impl rt::Model for Dnszone {
             5 => self.proxymode.as_field_mut(),
             6 => self.type_.as_field_mut(),
             7 => self.zonename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dnszone {
@@ -7320,6 +7164,7 @@ impl rt::Model for DnszoneBinding {
             0 => self.dnszone_dnskey_binding.as_field(),
             1 => self.dnszone_domain_binding.as_field(),
             2 => self.zonename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7328,14 +7173,9 @@ impl rt::Model for DnszoneBinding {
             0 => self.dnszone_dnskey_binding.as_field_mut(),
             1 => self.dnszone_domain_binding.as_field_mut(),
             2 => self.zonename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnszoneBinding {
@@ -7444,6 +7284,7 @@ impl rt::Model for DnszoneDnskeyBinding {
             3 => self.siginceptiontime.as_field(),
             4 => self.signed.as_field(),
             5 => self.zonename.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7455,14 +7296,9 @@ impl rt::Model for DnszoneDnskeyBinding {
             3 => self.siginceptiontime.as_field_mut(),
             4 => self.signed.as_field_mut(),
             5 => self.zonename.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnszoneDnskeyBinding {
@@ -7561,6 +7397,7 @@ impl rt::Model for DnszoneDomainBinding {
             1 => self.domain.as_field(),
             2 => self.nextrecs.as_field(),
             3 => self.zonename.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7570,14 +7407,9 @@ impl rt::Model for DnszoneDomainBinding {
             1 => self.domain.as_field_mut(),
             2 => self.nextrecs.as_field_mut(),
             3 => self.zonename.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnszoneDomainBinding {
@@ -8170,6 +8002,7 @@ impl rt::Model for DnsStats {
             119 => self.dnstotunsupportedqueryclass.as_field(),
             120 => self.dnstotunsupportedresponseclass.as_field(),
             121 => self.dnstotunsupportedresponsetype.as_field(),
+            122 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8297,14 +8130,9 @@ impl rt::Model for DnsStats {
             119 => self.dnstotunsupportedqueryclass.as_field_mut(),
             120 => self.dnstotunsupportedresponseclass.as_field_mut(),
             121 => self.dnstotunsupportedresponsetype.as_field_mut(),
+            122 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsStats {
@@ -8377,6 +8205,7 @@ impl rt::Model for DnspolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8386,14 +8215,9 @@ impl rt::Model for DnspolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnspolicylabelStats {
@@ -8507,6 +8331,7 @@ impl rt::Model for DnsrecordsStats {
             10 => self.dnstotrequests.as_field(),
             11 => self.dnstotresponses.as_field(),
             12 => self.dnstotupdates.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8525,14 +8350,9 @@ impl rt::Model for DnsrecordsStats {
             10 => self.dnstotrequests.as_field_mut(),
             11 => self.dnstotresponses.as_field_mut(),
             12 => self.dnstotupdates.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsrecordsStats {

@@ -49,6 +49,7 @@ impl rt::Model for Dospolicy {
             1 => self.cltdetectrate.as_field(),
             2 => self.name.as_field(),
             3 => self.qdepth.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58,14 +59,9 @@ impl rt::Model for Dospolicy {
             1 => self.cltdetectrate.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.qdepth.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Dospolicy {
@@ -222,6 +218,7 @@ impl rt::Model for DosStats {
             4 => self.dostotdospriorityclients.as_field(),
             5 => self.dostotvalidcookies.as_field(),
             6 => self.dosvalidcookiesrate.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -234,14 +231,9 @@ impl rt::Model for DosStats {
             4 => self.dostotdospriorityclients.as_field_mut(),
             5 => self.dostotvalidcookies.as_field_mut(),
             6 => self.dosvalidcookiesrate.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DosStats {
@@ -366,6 +358,7 @@ impl rt::Model for DospolicyStats {
             14 => self.dostotvalidclients.as_field(),
             15 => self.dosvalidclientsrate.as_field(),
             16 => self.name.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -388,14 +381,9 @@ impl rt::Model for DospolicyStats {
             14 => self.dostotvalidclients.as_field_mut(),
             15 => self.dosvalidclientsrate.as_field_mut(),
             16 => self.name.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DospolicyStats {

@@ -52,6 +52,7 @@ impl rt::Model for Endpointinfo {
             1 => self.endpointlabelsjson.as_field(),
             2 => self.endpointmetadata.as_field(),
             3 => self.endpointname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61,14 +62,9 @@ impl rt::Model for Endpointinfo {
             1 => self.endpointlabelsjson.as_field_mut(),
             2 => self.endpointmetadata.as_field_mut(),
             3 => self.endpointname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Endpointinfo {

@@ -189,6 +189,7 @@ impl rt::Model for Feoaction {
             34 => self.name.as_field(),
             35 => self.pageextendcache.as_field(),
             36 => self.undefhits.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -231,14 +232,9 @@ impl rt::Model for Feoaction {
             34 => self.name.as_field_mut(),
             35 => self.pageextendcache.as_field_mut(),
             36 => self.undefhits.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Feoaction {
@@ -484,20 +480,16 @@ impl rt::Model for FeoglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.feoglobal_feopolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.feoglobal_feopolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeoglobalBinding {
@@ -653,6 +645,7 @@ impl rt::Model for FeoglobalFeopolicyBinding {
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -665,14 +658,9 @@ impl rt::Model for FeoglobalFeopolicyBinding {
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeoglobalFeopolicyBinding {
@@ -842,6 +830,7 @@ impl rt::Model for Feoparameter {
             3 => self.imginlinethressize.as_field(),
             4 => self.jpegqualitypercent.as_field(),
             5 => self.jsinlinethressize.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -853,14 +842,9 @@ impl rt::Model for Feoparameter {
             3 => self.imginlinethressize.as_field_mut(),
             4 => self.jpegqualitypercent.as_field_mut(),
             5 => self.jsinlinethressize.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Feoparameter {
@@ -968,6 +952,7 @@ impl rt::Model for Feopolicy {
             5 => self.name.as_field(),
             6 => self.rule.as_field(),
             7 => self.undefhits.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -981,14 +966,9 @@ impl rt::Model for Feopolicy {
             5 => self.name.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.undefhits.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Feopolicy {
@@ -1119,6 +1099,7 @@ impl rt::Model for FeopolicyBinding {
             1 => self.feopolicy_feoglobal_binding.as_field(),
             2 => self.feopolicy_lbvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1128,14 +1109,9 @@ impl rt::Model for FeopolicyBinding {
             1 => self.feopolicy_feoglobal_binding.as_field_mut(),
             2 => self.feopolicy_lbvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyBinding {
@@ -1240,6 +1216,7 @@ impl rt::Model for FeopolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1251,14 +1228,9 @@ impl rt::Model for FeopolicyCsvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyCsvserverBinding {
@@ -1367,6 +1339,7 @@ impl rt::Model for FeopolicyFeoglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1378,14 +1351,9 @@ impl rt::Model for FeopolicyFeoglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyFeoglobalBinding {
@@ -1494,6 +1462,7 @@ impl rt::Model for FeopolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1505,14 +1474,9 @@ impl rt::Model for FeopolicyLbvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeopolicyLbvserverBinding {
@@ -1797,6 +1761,7 @@ impl rt::Model for FeoStats {
             44 => self.totaljsmoved.as_field(),
             45 => self.toturireplaced.as_field(),
             46 => self.urireplacedrate.as_field(),
+            47 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1849,14 +1814,9 @@ impl rt::Model for FeoStats {
             44 => self.totaljsmoved.as_field_mut(),
             45 => self.toturireplaced.as_field_mut(),
             46 => self.urireplacedrate.as_field_mut(),
+            47 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeoStats {

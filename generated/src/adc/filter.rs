@@ -118,6 +118,7 @@ impl rt::Model for Filteraction {
             6 => self.respcode.as_field(),
             7 => self.servicename.as_field(),
             8 => self.value.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -132,14 +133,9 @@ impl rt::Model for Filteraction {
             6 => self.respcode.as_field_mut(),
             7 => self.servicename.as_field_mut(),
             8 => self.value.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filteraction {
@@ -271,20 +267,16 @@ impl rt::Model for FilterglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.filterglobal_filterpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.filterglobal_filterpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterglobalBinding {
@@ -373,6 +365,7 @@ impl rt::Model for FilterglobalFilterpolicyBinding {
             1 => self.policyname.as_field(),
             2 => self.priority.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -382,14 +375,9 @@ impl rt::Model for FilterglobalFilterpolicyBinding {
             1 => self.policyname.as_field_mut(),
             2 => self.priority.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterglobalFilterpolicyBinding {
@@ -514,6 +502,7 @@ impl rt::Model for Filterhtmlinjectionparameter {
             1 => self.htmlsearchlen.as_field(),
             2 => self.rate.as_field(),
             3 => self.strict.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -523,14 +512,9 @@ impl rt::Model for Filterhtmlinjectionparameter {
             1 => self.htmlsearchlen.as_field_mut(),
             2 => self.rate.as_field_mut(),
             3 => self.strict.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterhtmlinjectionparameter {
@@ -637,6 +621,7 @@ impl rt::Model for Filterhtmlinjectionvariable {
             2 => self.type_.as_field(),
             3 => self.value.as_field(),
             4 => self.variable.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -647,14 +632,9 @@ impl rt::Model for Filterhtmlinjectionvariable {
             2 => self.type_.as_field_mut(),
             3 => self.value.as_field_mut(),
             4 => self.variable.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterhtmlinjectionvariable {
@@ -793,6 +773,7 @@ impl rt::Model for Filterpolicy {
             3 => self.reqaction.as_field(),
             4 => self.resaction.as_field(),
             5 => self.rule.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -804,14 +785,9 @@ impl rt::Model for Filterpolicy {
             3 => self.reqaction.as_field_mut(),
             4 => self.resaction.as_field_mut(),
             5 => self.rule.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterpolicy {
@@ -947,6 +923,7 @@ impl rt::Model for FilterpolicyBinding {
             2 => self.filterpolicy_filterglobal_binding.as_field(),
             3 => self.filterpolicy_lbvserver_binding.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -957,14 +934,9 @@ impl rt::Model for FilterpolicyBinding {
             2 => self.filterpolicy_filterglobal_binding.as_field_mut(),
             3 => self.filterpolicy_lbvserver_binding.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyBinding {
@@ -1063,6 +1035,7 @@ impl rt::Model for FilterpolicyCrvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1073,14 +1046,9 @@ impl rt::Model for FilterpolicyCrvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyCrvserverBinding {
@@ -1183,6 +1151,7 @@ impl rt::Model for FilterpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1193,14 +1162,9 @@ impl rt::Model for FilterpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyCsvserverBinding {
@@ -1303,6 +1267,7 @@ impl rt::Model for FilterpolicyFilterglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1313,14 +1278,9 @@ impl rt::Model for FilterpolicyFilterglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyFilterglobalBinding {
@@ -1423,6 +1383,7 @@ impl rt::Model for FilterpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1433,14 +1394,9 @@ impl rt::Model for FilterpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterpolicyLbvserverBinding {
@@ -1520,6 +1476,7 @@ impl rt::Model for Filterpostbodyinjection {
         match index {
             0 => self.postbody.as_field(),
             1 => self.systemiid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1527,14 +1484,9 @@ impl rt::Model for Filterpostbodyinjection {
         match index {
             0 => self.postbody.as_field_mut(),
             1 => self.systemiid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterpostbodyinjection {
@@ -1605,6 +1557,7 @@ impl rt::Model for Filterprebodyinjection {
         match index {
             0 => self.prebody.as_field(),
             1 => self.systemiid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1612,14 +1565,9 @@ impl rt::Model for Filterprebodyinjection {
         match index {
             0 => self.prebody.as_field_mut(),
             1 => self.systemiid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filterprebodyinjection {

@@ -41,6 +41,7 @@ impl rt::Model for Gslbconfig {
             3 => self.nowarn.as_field(),
             4 => self.preview.as_field(),
             5 => self.saveconfig.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52,14 +53,9 @@ impl rt::Model for Gslbconfig {
             3 => self.nowarn.as_field_mut(),
             4 => self.preview.as_field_mut(),
             5 => self.saveconfig.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbconfig {
@@ -124,6 +120,7 @@ impl rt::Model for Gslbdomain {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -131,14 +128,9 @@ impl rt::Model for Gslbdomain {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbdomain {
@@ -245,6 +237,7 @@ impl rt::Model for GslbdomainBinding {
             3 => self.gslbdomain_gslbvserver_binding.as_field(),
             4 => self.gslbdomain_lbmonitor_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -256,14 +249,9 @@ impl rt::Model for GslbdomainBinding {
             3 => self.gslbdomain_gslbvserver_binding.as_field_mut(),
             4 => self.gslbdomain_lbmonitor_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainBinding {
@@ -528,6 +516,7 @@ impl rt::Model for GslbdomainGslbserviceBinding {
             11 => self.svreffgslbstate.as_field(),
             12 => self.vservername.as_field(),
             13 => self.weight.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -547,14 +536,9 @@ impl rt::Model for GslbdomainGslbserviceBinding {
             11 => self.svreffgslbstate.as_field_mut(),
             12 => self.vservername.as_field_mut(),
             13 => self.weight.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbserviceBinding {
@@ -642,6 +626,7 @@ impl rt::Model for GslbdomainGslbservicegroupBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.servicegroupname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -650,14 +635,9 @@ impl rt::Model for GslbdomainGslbservicegroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.servicegroupname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbservicegroupBinding {
@@ -793,6 +773,7 @@ impl rt::Model for GslbdomainGslbservicegroupmemberBinding {
             6 => self.servicetype.as_field(),
             7 => self.svreffgslbstate.as_field(),
             8 => self.weight.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -807,14 +788,9 @@ impl rt::Model for GslbdomainGslbservicegroupmemberBinding {
             6 => self.servicetype.as_field_mut(),
             7 => self.svreffgslbstate.as_field_mut(),
             8 => self.weight.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbservicegroupmemberBinding {
@@ -1188,6 +1164,7 @@ impl rt::Model for GslbdomainGslbvserverBinding {
             20 => self.v6netmasklen.as_field(),
             21 => self.v6persistmasklen.as_field(),
             22 => self.vservername.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1216,14 +1193,9 @@ impl rt::Model for GslbdomainGslbvserverBinding {
             20 => self.v6netmasklen.as_field_mut(),
             21 => self.v6persistmasklen.as_field_mut(),
             22 => self.vservername.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainGslbvserverBinding {
@@ -1411,6 +1383,7 @@ impl rt::Model for GslbdomainLbmonitorBinding {
             13 => self.responsetime.as_field(),
             14 => self.servicename.as_field(),
             15 => self.vservername.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1432,14 +1405,9 @@ impl rt::Model for GslbdomainLbmonitorBinding {
             13 => self.responsetime.as_field_mut(),
             14 => self.servicename.as_field_mut(),
             15 => self.vservername.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainLbmonitorBinding {
@@ -1551,6 +1519,7 @@ impl rt::Model for Gslbldnsentries {
             5 => self.rtt.as_field(),
             6 => self.sitename.as_field(),
             7 => self.ttl.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1564,14 +1533,9 @@ impl rt::Model for Gslbldnsentries {
             5 => self.rtt.as_field_mut(),
             6 => self.sitename.as_field_mut(),
             7 => self.ttl.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbldnsentries {
@@ -1638,20 +1602,16 @@ impl rt::Model for Gslbldnsentry {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ipaddress.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.ipaddress.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbldnsentry {
@@ -1873,6 +1833,7 @@ impl rt::Model for Gslbparameter {
             18 => self.svcstatelearningtime.as_field(),
             19 => self.undefaction.as_field(),
             20 => self.v6ldnsmasklen.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1899,14 +1860,9 @@ impl rt::Model for Gslbparameter {
             18 => self.svcstatelearningtime.as_field_mut(),
             19 => self.undefaction.as_field_mut(),
             20 => self.v6ldnsmasklen.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbparameter {
@@ -1974,20 +1930,16 @@ impl rt::Model for Gslbrunningconfig {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.response.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbrunningconfig {
@@ -2433,6 +2385,7 @@ impl rt::Model for Gslbservice {
             51 => self.viewip.as_field(),
             52 => self.viewname.as_field(),
             53 => self.weight.as_field(),
+            54 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2492,14 +2445,9 @@ impl rt::Model for Gslbservice {
             51 => self.viewip.as_field_mut(),
             52 => self.viewname.as_field_mut(),
             53 => self.weight.as_field_mut(),
+            54 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbservice {
@@ -2823,6 +2771,7 @@ impl rt::Model for GslbserviceBinding {
             0 => self.gslbservice_dnsview_binding.as_field(),
             1 => self.gslbservice_lbmonitor_binding.as_field(),
             2 => self.servicename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2831,14 +2780,9 @@ impl rt::Model for GslbserviceBinding {
             0 => self.gslbservice_dnsview_binding.as_field_mut(),
             1 => self.gslbservice_lbmonitor_binding.as_field_mut(),
             2 => self.servicename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceBinding {
@@ -2927,6 +2871,7 @@ impl rt::Model for GslbserviceDnsviewBinding {
             1 => self.servicename.as_field(),
             2 => self.viewip.as_field(),
             3 => self.viewname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2936,14 +2881,9 @@ impl rt::Model for GslbserviceDnsviewBinding {
             1 => self.servicename.as_field_mut(),
             2 => self.viewip.as_field_mut(),
             3 => self.viewname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceDnsviewBinding {
@@ -3124,6 +3064,7 @@ impl rt::Model for GslbserviceLbmonitorBinding {
             14 => self.servicename.as_field(),
             15 => self.totalfailedprobes.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3146,14 +3087,9 @@ impl rt::Model for GslbserviceLbmonitorBinding {
             14 => self.servicename.as_field_mut(),
             15 => self.totalfailedprobes.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceLbmonitorBinding {
@@ -3694,6 +3630,7 @@ impl rt::Model for Gslbservicegroup {
             49 => self.svrtimeout.as_field(),
             50 => self.value.as_field(),
             51 => self.weight.as_field(),
+            52 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3751,14 +3688,9 @@ impl rt::Model for Gslbservicegroup {
             49 => self.svrtimeout.as_field_mut(),
             50 => self.value.as_field_mut(),
             51 => self.weight.as_field_mut(),
+            52 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbservicegroup {
@@ -4015,6 +3947,7 @@ impl rt::Model for GslbservicegroupBinding {
             1 => self.gslbservicegroup_lbmonitor_binding.as_field(),
             2 => self.gslbservicegroup_servicegroupentitymonbindings_binding.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4027,14 +3960,9 @@ impl rt::Model for GslbservicegroupBinding {
                     .as_field_mut()
             }
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupBinding {
@@ -4251,6 +4179,7 @@ impl rt::Model for GslbservicegroupGslbservicegroupmemberBinding {
             19 => self.tickssincelaststatechange.as_field(),
             20 => self.trofsdelay.as_field(),
             21 => self.weight.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4278,14 +4207,9 @@ impl rt::Model for GslbservicegroupGslbservicegroupmemberBinding {
             19 => self.tickssincelaststatechange.as_field_mut(),
             20 => self.trofsdelay.as_field_mut(),
             21 => self.weight.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupGslbservicegroupmemberBinding {
@@ -4533,6 +4457,7 @@ impl rt::Model for GslbservicegroupLbmonitorBinding {
             11 => self.siteprefix.as_field(),
             12 => self.state.as_field(),
             13 => self.weight.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4552,14 +4477,9 @@ impl rt::Model for GslbservicegroupLbmonitorBinding {
             11 => self.siteprefix.as_field_mut(),
             12 => self.state.as_field_mut(),
             13 => self.weight.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupLbmonitorBinding {
@@ -4813,6 +4733,7 @@ impl rt::Model for GslbservicegroupServicegroupentitymonbindingsBinding {
             14 => self.siteprefix.as_field(),
             15 => self.state.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4835,14 +4756,9 @@ impl rt::Model for GslbservicegroupServicegroupentitymonbindingsBinding {
             14 => self.siteprefix.as_field_mut(),
             15 => self.state.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupServicegroupentitymonbindingsBinding {
@@ -5071,6 +4987,7 @@ impl rt::Model for Gslbsite {
             19 => self.status.as_field(),
             20 => self.triggermonitor.as_field(),
             21 => self.version.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5098,14 +5015,9 @@ impl rt::Model for Gslbsite {
             19 => self.status.as_field_mut(),
             20 => self.triggermonitor.as_field_mut(),
             21 => self.version.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbsite {
@@ -5316,6 +5228,7 @@ impl rt::Model for GslbsiteBinding {
             1 => self.gslbsite_gslbservicegroup_binding.as_field(),
             2 => self.gslbsite_gslbservicegroupmember_binding.as_field(),
             3 => self.sitename.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5325,14 +5238,9 @@ impl rt::Model for GslbsiteBinding {
             1 => self.gslbsite_gslbservicegroup_binding.as_field_mut(),
             2 => self.gslbsite_gslbservicegroupmember_binding.as_field_mut(),
             3 => self.sitename.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteBinding {
@@ -5592,6 +5500,7 @@ impl rt::Model for GslbsiteGslbserviceBinding {
             5 => self.servicetype.as_field(),
             6 => self.sitename.as_field(),
             7 => self.state.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5605,14 +5514,9 @@ impl rt::Model for GslbsiteGslbserviceBinding {
             5 => self.servicetype.as_field_mut(),
             6 => self.sitename.as_field_mut(),
             7 => self.state.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteGslbserviceBinding {
@@ -5839,6 +5743,7 @@ impl rt::Model for GslbsiteGslbservicegroupBinding {
             1 => self.servicegroupname.as_field(),
             2 => self.servicetype.as_field(),
             3 => self.sitename.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5848,14 +5753,9 @@ impl rt::Model for GslbsiteGslbservicegroupBinding {
             1 => self.servicegroupname.as_field_mut(),
             2 => self.servicetype.as_field_mut(),
             3 => self.sitename.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteGslbservicegroupBinding {
@@ -5977,6 +5877,7 @@ impl rt::Model for GslbsiteGslbservicegroupmemberBinding {
             4 => self.servicetype.as_field(),
             5 => self.sitename.as_field(),
             6 => self.state.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5989,14 +5890,9 @@ impl rt::Model for GslbsiteGslbservicegroupmemberBinding {
             4 => self.servicetype.as_field_mut(),
             5 => self.sitename.as_field_mut(),
             6 => self.state.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteGslbservicegroupmemberBinding {
@@ -6076,6 +5972,7 @@ impl rt::Model for Gslbsyncstatus {
         match index {
             0 => self.response.as_field(),
             1 => self.summary.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6083,14 +5980,9 @@ impl rt::Model for Gslbsyncstatus {
         match index {
             0 => self.response.as_field_mut(),
             1 => self.summary.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbsyncstatus {
@@ -6676,6 +6568,7 @@ impl rt::Model for Gslbvserver {
             63 => self.vsvrbindsvcip.as_field(),
             64 => self.vsvrbindsvcport.as_field(),
             65 => self.weight.as_field(),
+            66 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6747,14 +6640,9 @@ impl rt::Model for Gslbvserver {
             63 => self.vsvrbindsvcip.as_field_mut(),
             64 => self.vsvrbindsvcport.as_field_mut(),
             65 => self.weight.as_field_mut(),
+            66 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Gslbvserver {
@@ -7097,6 +6985,7 @@ impl rt::Model for GslbvserverBinding {
             3 => self.gslbvserver_gslbservicegroupmember_binding.as_field(),
             4 => self.gslbvserver_spilloverpolicy_binding.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7108,14 +6997,9 @@ impl rt::Model for GslbvserverBinding {
             3 => self.gslbvserver_gslbservicegroupmember_binding.as_field_mut(),
             4 => self.gslbvserver_spilloverpolicy_binding.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverBinding {
@@ -7239,6 +7123,7 @@ impl rt::Model for GslbvserverDomainBinding {
             8 => self.order.as_field(),
             9 => self.sitedomainttl.as_field(),
             10 => self.ttl.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7255,14 +7140,9 @@ impl rt::Model for GslbvserverDomainBinding {
             8 => self.order.as_field_mut(),
             9 => self.sitedomainttl.as_field_mut(),
             10 => self.ttl.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverDomainBinding {
@@ -7497,6 +7377,7 @@ impl rt::Model for GslbvserverGslbserviceBinding {
             18 => self.svreffgslbstate.as_field(),
             19 => self.thresholdvalue.as_field(),
             20 => self.weight.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7523,14 +7404,9 @@ impl rt::Model for GslbvserverGslbserviceBinding {
             18 => self.svreffgslbstate.as_field_mut(),
             19 => self.thresholdvalue.as_field_mut(),
             20 => self.weight.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverGslbserviceBinding {
@@ -7666,6 +7542,7 @@ impl rt::Model for GslbvserverGslbservicegroupBinding {
             1 => self.name.as_field(),
             2 => self.order.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7675,14 +7552,9 @@ impl rt::Model for GslbvserverGslbservicegroupBinding {
             1 => self.name.as_field_mut(),
             2 => self.order.as_field_mut(),
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverGslbservicegroupBinding {
@@ -7889,6 +7761,7 @@ impl rt::Model for GslbvserverGslbservicegroupmemberBinding {
             12 => self.svreffgslbstate.as_field(),
             13 => self.thresholdvalue.as_field(),
             14 => self.weight.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7909,14 +7782,9 @@ impl rt::Model for GslbvserverGslbservicegroupmemberBinding {
             12 => self.svreffgslbstate.as_field_mut(),
             13 => self.thresholdvalue.as_field_mut(),
             14 => self.weight.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverGslbservicegroupmemberBinding {
@@ -8041,6 +7909,7 @@ impl rt::Model for GslbvserverLbpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8052,14 +7921,9 @@ impl rt::Model for GslbvserverLbpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverLbpolicyBinding {
@@ -8233,6 +8097,7 @@ impl rt::Model for GslbvserverSpilloverpolicyBinding {
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8245,14 +8110,9 @@ impl rt::Model for GslbvserverSpilloverpolicyBinding {
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverSpilloverpolicyBinding {
@@ -8408,6 +8268,7 @@ impl rt::Model for GslbdomainStats {
             3 => self.dnstotalqueries.as_field(),
             4 => self.gslbdnsrectype.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8419,14 +8280,9 @@ impl rt::Model for GslbdomainStats {
             3 => self.dnstotalqueries.as_field_mut(),
             4 => self.gslbdnsrectype.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbdomainStats {
@@ -8573,6 +8429,7 @@ impl rt::Model for GslbserviceStats {
             18 => self.totalresponses.as_field(),
             19 => self.vsvrservicehits.as_field(),
             20 => self.vsvrservicehitsrate.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8599,14 +8456,9 @@ impl rt::Model for GslbserviceStats {
             18 => self.totalresponses.as_field_mut(),
             19 => self.vsvrservicehits.as_field_mut(),
             20 => self.vsvrservicehitsrate.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbserviceStats {
@@ -8692,6 +8544,7 @@ impl rt::Model for GslbservicegroupStats {
             1 => self.servicegroupname.as_field(),
             2 => self.servicetype.as_field(),
             3 => self.state.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8701,14 +8554,9 @@ impl rt::Model for GslbservicegroupStats {
             1 => self.servicegroupname.as_field_mut(),
             2 => self.servicetype.as_field_mut(),
             3 => self.state.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupStats {
@@ -8906,6 +8754,7 @@ impl rt::Model for GslbservicegroupmemberStats {
             20 => self.totalrequests.as_field(),
             21 => self.totalresponsebytes.as_field(),
             22 => self.totalresponses.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8934,14 +8783,9 @@ impl rt::Model for GslbservicegroupmemberStats {
             20 => self.totalrequests.as_field_mut(),
             21 => self.totalresponsebytes.as_field_mut(),
             22 => self.totalresponses.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbservicegroupmemberStats {
@@ -9090,6 +8934,7 @@ impl rt::Model for GslbsiteStats {
             20 => self.sitetotalresponsebytes.as_field(),
             21 => self.sitetotalresponses.as_field(),
             22 => self.sitetype.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9118,14 +8963,9 @@ impl rt::Model for GslbsiteStats {
             20 => self.sitetotalresponsebytes.as_field_mut(),
             21 => self.sitetotalresponses.as_field_mut(),
             22 => self.sitetype.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbsiteStats {
@@ -9304,6 +9144,7 @@ impl rt::Model for GslbvserverStats {
             24 => self.vsvrtotbkplbfail.as_field(),
             25 => self.vsvrtotbkplbhits.as_field(),
             26 => self.vsvrtotpersistencehits.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9336,14 +9177,9 @@ impl rt::Model for GslbvserverStats {
             24 => self.vsvrtotbkplbfail.as_field_mut(),
             25 => self.vsvrtotbkplbhits.as_field_mut(),
             26 => self.vsvrtotpersistencehits.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbvserverStats {

@@ -24,20 +24,16 @@ impl rt::Model for Hafailover {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.force.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.force.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hafailover {
@@ -145,20 +141,16 @@ impl rt::Model for Hafiles {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.mode.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.mode.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hafiles {
@@ -494,6 +486,7 @@ impl rt::Model for Hanode {
             29 => self.state.as_field(),
             30 => self.syncstatusstrictmode.as_field(),
             31 => self.syncvlan.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -531,14 +524,9 @@ impl rt::Model for Hanode {
             29 => self.state.as_field_mut(),
             30 => self.syncstatusstrictmode.as_field_mut(),
             31 => self.syncvlan.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hanode {
@@ -681,6 +669,7 @@ impl rt::Model for HanodeBinding {
             3 => self.hanode_routemonitor6_binding.as_field(),
             4 => self.hanode_routemonitor_binding.as_field(),
             5 => self.id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -692,14 +681,9 @@ impl rt::Model for HanodeBinding {
             3 => self.hanode_routemonitor6_binding.as_field_mut(),
             4 => self.hanode_routemonitor_binding.as_field_mut(),
             5 => self.id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeBinding {
@@ -794,6 +778,7 @@ impl rt::Model for HanodeCiBinding {
             1 => self.enaifaces.as_field(),
             2 => self.id.as_field(),
             3 => self.routemonitor.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -803,14 +788,9 @@ impl rt::Model for HanodeCiBinding {
             1 => self.enaifaces.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.routemonitor.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeCiBinding {
@@ -915,6 +895,7 @@ impl rt::Model for HanodeFisBinding {
             2 => self.id.as_field(),
             3 => self.name.as_field(),
             4 => self.routemonitor.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -925,14 +906,9 @@ impl rt::Model for HanodeFisBinding {
             2 => self.id.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.routemonitor.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeFisBinding {
@@ -1031,6 +1007,7 @@ impl rt::Model for HanodePartialfailureinterfacesBinding {
             1 => self.id.as_field(),
             2 => self.pfifaces.as_field(),
             3 => self.routemonitor.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1040,14 +1017,9 @@ impl rt::Model for HanodePartialfailureinterfacesBinding {
             1 => self.id.as_field_mut(),
             2 => self.pfifaces.as_field_mut(),
             3 => self.routemonitor.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodePartialfailureinterfacesBinding {
@@ -1150,6 +1122,7 @@ impl rt::Model for HanodeRoutemonitor6Binding {
             3 => self.netmask.as_field(),
             4 => self.routemonitor.as_field(),
             5 => self.routemonitorstate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1161,14 +1134,9 @@ impl rt::Model for HanodeRoutemonitor6Binding {
             3 => self.netmask.as_field_mut(),
             4 => self.routemonitor.as_field_mut(),
             5 => self.routemonitorstate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeRoutemonitor6Binding {
@@ -1301,6 +1269,7 @@ impl rt::Model for HanodeRoutemonitorBinding {
             3 => self.netmask.as_field(),
             4 => self.routemonitor.as_field(),
             5 => self.routemonitorstate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1312,14 +1281,9 @@ impl rt::Model for HanodeRoutemonitorBinding {
             3 => self.netmask.as_field_mut(),
             4 => self.routemonitor.as_field_mut(),
             5 => self.routemonitorstate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeRoutemonitorBinding {
@@ -1442,6 +1406,7 @@ impl rt::Model for Hasync {
         match index {
             0 => self.force.as_field(),
             1 => self.save.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1449,14 +1414,9 @@ impl rt::Model for Hasync {
         match index {
             0 => self.force.as_field_mut(),
             1 => self.save.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Hasync {
@@ -1572,6 +1532,7 @@ impl rt::Model for HanodeStats {
             8 => self.hatotpktrx.as_field(),
             9 => self.hatotpkttx.as_field(),
             10 => self.transtime.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1588,14 +1549,9 @@ impl rt::Model for HanodeStats {
             8 => self.hatotpktrx.as_field_mut(),
             9 => self.hatotpkttx.as_field_mut(),
             10 => self.transtime.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HanodeStats {

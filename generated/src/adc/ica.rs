@@ -204,6 +204,7 @@ impl rt::Model for Icaaccessprofile {
             17 => self.refcnt.as_field(),
             18 => self.smartcardredirection.as_field(),
             19 => self.wiaredirection.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -229,14 +230,9 @@ impl rt::Model for Icaaccessprofile {
             17 => self.refcnt.as_field_mut(),
             18 => self.smartcardredirection.as_field_mut(),
             19 => self.wiaredirection.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icaaccessprofile {
@@ -486,6 +482,7 @@ impl rt::Model for Icaaction {
             8 => self.newname.as_field(),
             9 => self.referencecount.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -502,14 +499,9 @@ impl rt::Model for Icaaction {
             8 => self.newname.as_field_mut(),
             9 => self.referencecount.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icaaction {
@@ -635,20 +627,16 @@ impl rt::Model for IcaglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.icaglobal_icapolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.icaglobal_icapolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaglobalBinding {
@@ -803,6 +791,7 @@ impl rt::Model for IcaglobalIcapolicyBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -816,14 +805,9 @@ impl rt::Model for IcaglobalIcapolicyBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaglobalIcapolicyBinding {
@@ -1031,6 +1015,7 @@ impl rt::Model for Icalatencyprofile {
             8 => self.l7latencywaittime.as_field(),
             9 => self.name.as_field(),
             10 => self.refcnt.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1047,14 +1032,9 @@ impl rt::Model for Icalatencyprofile {
             8 => self.l7latencywaittime.as_field_mut(),
             9 => self.name.as_field_mut(),
             10 => self.refcnt.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icalatencyprofile {
@@ -1285,6 +1265,7 @@ impl rt::Model for Icaparameter {
             6 => self.enablesronhafailover.as_field(),
             7 => self.hdxinsightnonnsap.as_field(),
             8 => self.l7latencyfrequency.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1299,14 +1280,9 @@ impl rt::Model for Icaparameter {
             6 => self.enablesronhafailover.as_field_mut(),
             7 => self.hdxinsightnonnsap.as_field_mut(),
             8 => self.l7latencyfrequency.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icaparameter {
@@ -1440,6 +1416,7 @@ impl rt::Model for Icapolicy {
             8 => self.newname.as_field(),
             9 => self.rule.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1456,14 +1433,9 @@ impl rt::Model for Icapolicy {
             8 => self.newname.as_field_mut(),
             9 => self.rule.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Icapolicy {
@@ -1617,6 +1589,7 @@ impl rt::Model for IcapolicyBinding {
             1 => self.icapolicy_icaglobal_binding.as_field(),
             2 => self.icapolicy_vpnvserver_binding.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1626,14 +1599,9 @@ impl rt::Model for IcapolicyBinding {
             1 => self.icapolicy_icaglobal_binding.as_field_mut(),
             2 => self.icapolicy_vpnvserver_binding.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyBinding {
@@ -1737,6 +1705,7 @@ impl rt::Model for IcapolicyCrvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1748,14 +1717,9 @@ impl rt::Model for IcapolicyCrvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyCrvserverBinding {
@@ -1863,6 +1827,7 @@ impl rt::Model for IcapolicyIcaglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1874,14 +1839,9 @@ impl rt::Model for IcapolicyIcaglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyIcaglobalBinding {
@@ -1989,6 +1949,7 @@ impl rt::Model for IcapolicyVpnvserverBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2000,14 +1961,9 @@ impl rt::Model for IcapolicyVpnvserverBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyVpnvserverBinding {
@@ -2133,6 +2089,7 @@ impl rt::Model for IcapolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2144,14 +2101,9 @@ impl rt::Model for IcapolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcapolicyStats {

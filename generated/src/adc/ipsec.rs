@@ -181,6 +181,7 @@ impl rt::Model for Ipsecparameter {
             7 => self.replaywindowsize.as_field(),
             8 => self.responderonly.as_field(),
             9 => self.retransmissiontime.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -196,14 +197,9 @@ impl rt::Model for Ipsecparameter {
             7 => self.replaywindowsize.as_field_mut(),
             8 => self.responderonly.as_field_mut(),
             9 => self.retransmissiontime.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecparameter {
@@ -382,6 +378,7 @@ impl rt::Model for Ipsecprofile {
             15 => self.replaywindowsize.as_field(),
             16 => self.responderonly.as_field(),
             17 => self.retransmissiontime.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -405,14 +402,9 @@ impl rt::Model for Ipsecprofile {
             15 => self.replaywindowsize.as_field_mut(),
             16 => self.responderonly.as_field_mut(),
             17 => self.retransmissiontime.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecprofile {
@@ -637,6 +629,7 @@ impl rt::Model for IpseccountersStats {
             6 => self.ipsectottxpkts.as_field(),
             7 => self.ipsectxbytesrate.as_field(),
             8 => self.ipsectxpktsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -651,14 +644,9 @@ impl rt::Model for IpseccountersStats {
             6 => self.ipsectottxpkts.as_field_mut(),
             7 => self.ipsectxbytesrate.as_field_mut(),
             8 => self.ipsectxpktsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpseccountersStats {

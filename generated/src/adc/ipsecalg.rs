@@ -93,6 +93,7 @@ impl rt::Model for Ipsecalgprofile {
             3 => self.espsessiontimeout.as_field(),
             4 => self.ikesessiontimeout.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -104,14 +105,9 @@ impl rt::Model for Ipsecalgprofile {
             3 => self.espsessiontimeout.as_field_mut(),
             4 => self.ikesessiontimeout.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecalgprofile {
@@ -298,6 +294,7 @@ impl rt::Model for Ipsecalgsession {
             6 => self.sourceip_alg.as_field(),
             7 => self.spiin.as_field(),
             8 => self.spiout.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -312,14 +309,9 @@ impl rt::Model for Ipsecalgsession {
             6 => self.sourceip_alg.as_field_mut(),
             7 => self.spiin.as_field_mut(),
             8 => self.spiout.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipsecalgsession {
@@ -484,6 +476,7 @@ impl rt::Model for IpsecalgcountersStats {
             11 => self.ipsecalgtottxpkts.as_field(),
             12 => self.ipsecalgtxpktsrate.as_field(),
             13 => self.name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -503,14 +496,9 @@ impl rt::Model for IpsecalgcountersStats {
             11 => self.ipsecalgtottxpkts.as_field_mut(),
             12 => self.ipsecalgtxpktsrate.as_field_mut(),
             13 => self.name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsecalgcountersStats {

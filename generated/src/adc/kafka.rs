@@ -53,6 +53,7 @@ impl rt::Model for Kafkacluster {
             2 => self.numtopics.as_field(),
             3 => self.topicname.as_field(),
             4 => self.totalsvc.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63,14 +64,9 @@ impl rt::Model for Kafkacluster {
             2 => self.numtopics.as_field_mut(),
             3 => self.topicname.as_field_mut(),
             4 => self.totalsvc.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Kafkacluster {
@@ -166,6 +162,7 @@ impl rt::Model for KafkaclusterServicegroupBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.servicegroupname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -173,14 +170,9 @@ impl rt::Model for KafkaclusterServicegroupBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.servicegroupname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for KafkaclusterServicegroupBinding {

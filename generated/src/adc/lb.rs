@@ -93,6 +93,7 @@ impl rt::Model for Lbaction {
             7 => self.type_.as_field(),
             8 => self.undefhits.as_field(),
             9 => self.value.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -108,14 +109,9 @@ impl rt::Model for Lbaction {
             7 => self.type_.as_field_mut(),
             8 => self.undefhits.as_field_mut(),
             9 => self.value.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbaction {
@@ -434,6 +430,7 @@ impl rt::Model for LbglobalLbpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -449,14 +446,9 @@ impl rt::Model for LbglobalLbpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbglobalLbpolicyBinding {
@@ -724,6 +716,7 @@ impl rt::Model for Lbgroup {
             12 => self.timeout.as_field(),
             13 => self.usevserverpersistency.as_field(),
             14 => self.v6persistmasklen.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -744,14 +737,9 @@ impl rt::Model for Lbgroup {
             12 => self.timeout.as_field_mut(),
             13 => self.usevserverpersistency.as_field_mut(),
             14 => self.v6persistmasklen.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbgroup {
@@ -931,6 +919,7 @@ impl rt::Model for LbgroupBinding {
         match index {
             0 => self.lbgroup_lbvserver_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -938,14 +927,9 @@ impl rt::Model for LbgroupBinding {
         match index {
             0 => self.lbgroup_lbvserver_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbgroupBinding {
@@ -1027,6 +1011,7 @@ impl rt::Model for LbgroupLbvserverBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1035,14 +1020,9 @@ impl rt::Model for LbgroupLbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbgroupLbvserverBinding {
@@ -1201,6 +1181,7 @@ impl rt::Model for Lbmetrictable {
             5 => self.metrictable.as_field(),
             6 => self.metrictype.as_field(),
             7 => self.snmpoid.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1214,14 +1195,9 @@ impl rt::Model for Lbmetrictable {
             5 => self.metrictable.as_field_mut(),
             6 => self.metrictype.as_field_mut(),
             7 => self.snmpoid.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbmetrictable {
@@ -1330,6 +1306,7 @@ impl rt::Model for LbmetrictableBinding {
         match index {
             0 => self.lbmetrictable_metric_binding.as_field(),
             1 => self.metrictable.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1337,14 +1314,9 @@ impl rt::Model for LbmetrictableBinding {
         match index {
             0 => self.lbmetrictable_metric_binding.as_field_mut(),
             1 => self.metrictable.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmetrictableBinding {
@@ -1450,6 +1422,7 @@ impl rt::Model for LbmetrictableMetricBinding {
             3 => self.metrictable.as_field(),
             4 => self.metrictype.as_field(),
             5 => self.snmpoid.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1461,14 +1434,9 @@ impl rt::Model for LbmetrictableMetricBinding {
             3 => self.metrictable.as_field_mut(),
             4 => self.metrictype.as_field_mut(),
             5 => self.snmpoid.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmetrictableMetricBinding {
@@ -1760,6 +1728,7 @@ impl rt::Model for Lbmonbindings {
             2 => self.monitorname.as_field(),
             3 => self.state.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1770,14 +1739,9 @@ impl rt::Model for Lbmonbindings {
             2 => self.monitorname.as_field_mut(),
             3 => self.state.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbmonbindings {
@@ -1874,6 +1838,7 @@ impl rt::Model for LbmonbindingsBinding {
             1 => self.lbmonbindings_service_binding.as_field(),
             2 => self.lbmonbindings_servicegroup_binding.as_field(),
             3 => self.monitorname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1883,14 +1848,9 @@ impl rt::Model for LbmonbindingsBinding {
             1 => self.lbmonbindings_service_binding.as_field_mut(),
             2 => self.lbmonbindings_servicegroup_binding.as_field_mut(),
             3 => self.monitorname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsBinding {
@@ -2141,6 +2101,7 @@ impl rt::Model for LbmonbindingsGslbservicegroupBinding {
             3 => self.monstate.as_field(),
             4 => self.servicegroupname.as_field(),
             5 => self.servicetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2152,14 +2113,9 @@ impl rt::Model for LbmonbindingsGslbservicegroupBinding {
             3 => self.monstate.as_field_mut(),
             4 => self.servicegroupname.as_field_mut(),
             5 => self.servicetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsGslbservicegroupBinding {
@@ -2472,6 +2428,7 @@ impl rt::Model for LbmonbindingsServiceBinding {
             5 => self.servicename.as_field(),
             6 => self.servicetype.as_field(),
             7 => self.svrstate.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2485,14 +2442,9 @@ impl rt::Model for LbmonbindingsServiceBinding {
             5 => self.servicename.as_field_mut(),
             6 => self.servicetype.as_field_mut(),
             7 => self.svrstate.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsServiceBinding {
@@ -2607,6 +2559,7 @@ impl rt::Model for LbmonbindingsServicegroupBinding {
             3 => self.monstate.as_field(),
             4 => self.servicegroupname.as_field(),
             5 => self.servicetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2618,14 +2571,9 @@ impl rt::Model for LbmonbindingsServicegroupBinding {
             3 => self.monstate.as_field_mut(),
             4 => self.servicegroupname.as_field_mut(),
             5 => self.servicetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonbindingsServicegroupBinding {
@@ -3612,6 +3560,7 @@ impl rt::Model for Lbmonitor {
             117 => self.vendorspecificauthapplicationids.as_field(),
             118 => self.vendorspecificvendorid.as_field(),
             119 => self.weight.as_field(),
+            120 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3737,14 +3686,9 @@ impl rt::Model for Lbmonitor {
             117 => self.vendorspecificauthapplicationids.as_field_mut(),
             118 => self.vendorspecificvendorid.as_field_mut(),
             119 => self.weight.as_field_mut(),
+            120 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbmonitor {
@@ -4451,6 +4395,7 @@ impl rt::Model for LbmonitorBinding {
             0 => self.lbmonitor_metric_binding.as_field(),
             1 => self.lbmonitor_sslcertkey_binding.as_field(),
             2 => self.monitorname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4459,14 +4404,9 @@ impl rt::Model for LbmonitorBinding {
             0 => self.lbmonitor_metric_binding.as_field_mut(),
             1 => self.lbmonitor_sslcertkey_binding.as_field_mut(),
             2 => self.monitorname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorBinding {
@@ -4595,6 +4535,7 @@ impl rt::Model for LbmonitorMetricBinding {
             4 => self.metricthreshold.as_field(),
             5 => self.metricweight.as_field(),
             6 => self.monitorname.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4607,14 +4548,9 @@ impl rt::Model for LbmonitorMetricBinding {
             4 => self.metricthreshold.as_field_mut(),
             5 => self.metricweight.as_field_mut(),
             6 => self.monitorname.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorMetricBinding {
@@ -4764,6 +4700,7 @@ impl rt::Model for LbmonitorServiceBinding {
             4 => self.servicename.as_field(),
             5 => self.state.as_field(),
             6 => self.weight.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4776,14 +4713,9 @@ impl rt::Model for LbmonitorServiceBinding {
             4 => self.servicename.as_field_mut(),
             5 => self.state.as_field_mut(),
             6 => self.weight.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorServiceBinding {
@@ -4936,6 +4868,7 @@ impl rt::Model for LbmonitorServicegroupBinding {
             4 => self.servicename.as_field(),
             5 => self.state.as_field(),
             6 => self.weight.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4948,14 +4881,9 @@ impl rt::Model for LbmonitorServicegroupBinding {
             4 => self.servicename.as_field_mut(),
             5 => self.state.as_field_mut(),
             6 => self.weight.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorServicegroupBinding {
@@ -5119,6 +5047,7 @@ impl rt::Model for LbmonitorSslcertkeyBinding {
             3 => self.crlcheck.as_field(),
             4 => self.monitorname.as_field(),
             5 => self.ocspcheck.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5130,14 +5059,9 @@ impl rt::Model for LbmonitorSslcertkeyBinding {
             3 => self.crlcheck.as_field_mut(),
             4 => self.monitorname.as_field_mut(),
             5 => self.ocspcheck.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbmonitorSslcertkeyBinding {
@@ -5494,6 +5418,7 @@ impl rt::Model for Lbparameter {
             26 => self.useportforhashlb.as_field(),
             27 => self.usesecuredpersistencecookie.as_field(),
             28 => self.vserverspecificmac.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5528,14 +5453,9 @@ impl rt::Model for Lbparameter {
             26 => self.useportforhashlb.as_field_mut(),
             27 => self.usesecuredpersistencecookie.as_field_mut(),
             28 => self.vserverspecificmac.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbparameter {
@@ -5674,6 +5594,7 @@ impl rt::Model for Lbpersistentsessions {
             14 => self.typestring.as_field(),
             15 => self.vserver.as_field(),
             16 => self.vservername.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5696,14 +5617,9 @@ impl rt::Model for Lbpersistentsessions {
             14 => self.typestring.as_field_mut(),
             15 => self.vserver.as_field_mut(),
             16 => self.vservername.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbpersistentsessions {
@@ -5822,6 +5738,7 @@ impl rt::Model for Lbpolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5838,14 +5755,9 @@ impl rt::Model for Lbpolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbpolicy {
@@ -6083,6 +5995,7 @@ impl rt::Model for Lbpolicylabel {
             6 => self.newname.as_field(),
             7 => self.numpol.as_field(),
             8 => self.policylabeltype.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6097,14 +6010,9 @@ impl rt::Model for Lbpolicylabel {
             6 => self.newname.as_field_mut(),
             7 => self.numpol.as_field_mut(),
             8 => self.policylabeltype.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbpolicylabel {
@@ -6249,6 +6157,7 @@ impl rt::Model for LbpolicylabelLbpolicyBinding {
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6261,14 +6170,9 @@ impl rt::Model for LbpolicylabelLbpolicyBinding {
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbpolicylabelLbpolicyBinding {
@@ -6511,6 +6415,7 @@ impl rt::Model for Lbprofile {
             14 => self.useencryptedpersistencecookie.as_field(),
             15 => self.usesecuredpersistencecookie.as_field(),
             16 => self.vsvrcount.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6533,14 +6438,9 @@ impl rt::Model for Lbprofile {
             14 => self.useencryptedpersistencecookie.as_field_mut(),
             15 => self.usesecuredpersistencecookie.as_field_mut(),
             16 => self.vsvrcount.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbprofile {
@@ -6718,6 +6618,7 @@ impl rt::Model for Lbroute {
             3 => self.netmask.as_field(),
             4 => self.network.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6729,14 +6630,9 @@ impl rt::Model for Lbroute {
             3 => self.netmask.as_field_mut(),
             4 => self.network.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbroute {
@@ -6867,6 +6763,7 @@ impl rt::Model for Lbroute6 {
             2 => self.gatewayname.as_field(),
             3 => self.network.as_field(),
             4 => self.td.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6877,14 +6774,9 @@ impl rt::Model for Lbroute6 {
             2 => self.gatewayname.as_field_mut(),
             3 => self.network.as_field_mut(),
             4 => self.td.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbroute6 {
@@ -7036,6 +6928,7 @@ impl rt::Model for Lbsipparameters {
             6 => self.rnatsecuresrcport.as_field(),
             7 => self.rnatsrcport.as_field(),
             8 => self.sip503ratethreshold.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7050,14 +6943,9 @@ impl rt::Model for Lbsipparameters {
             6 => self.rnatsecuresrcport.as_field_mut(),
             7 => self.rnatsrcport.as_field_mut(),
             8 => self.sip503ratethreshold.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbsipparameters {
@@ -8617,6 +8505,7 @@ impl rt::Model for Lbvserver {
             148 => self.vipheader.as_field(),
             149 => self.vsvrdynconnsothreshold.as_field(),
             150 => self.weight.as_field(),
+            151 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8773,14 +8662,9 @@ impl rt::Model for Lbvserver {
             148 => self.vipheader.as_field_mut(),
             149 => self.vsvrdynconnsothreshold.as_field_mut(),
             150 => self.weight.as_field_mut(),
+            151 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbvserver {
@@ -9483,6 +9367,7 @@ impl rt::Model for LbvserverAnalyticsprofileBinding {
             1 => self.analyticsprofile.as_field(),
             2 => self.name.as_field(),
             3 => self.order.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9492,14 +9377,9 @@ impl rt::Model for LbvserverAnalyticsprofileBinding {
             1 => self.analyticsprofile.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.order.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAnalyticsprofileBinding {
@@ -9660,6 +9540,7 @@ impl rt::Model for LbvserverAppflowpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9675,14 +9556,9 @@ impl rt::Model for LbvserverAppflowpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAppflowpolicyBinding {
@@ -9866,6 +9742,7 @@ impl rt::Model for LbvserverAppfwpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9882,14 +9759,9 @@ impl rt::Model for LbvserverAppfwpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAppfwpolicyBinding {
@@ -10063,6 +9935,7 @@ impl rt::Model for LbvserverAppqoepolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10078,14 +9951,9 @@ impl rt::Model for LbvserverAppqoepolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAppqoepolicyBinding {
@@ -10269,6 +10137,7 @@ impl rt::Model for LbvserverAuditnslogpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10285,14 +10154,9 @@ impl rt::Model for LbvserverAuditnslogpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAuditnslogpolicyBinding {
@@ -10476,6 +10340,7 @@ impl rt::Model for LbvserverAuditsyslogpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10492,14 +10357,9 @@ impl rt::Model for LbvserverAuditsyslogpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAuditsyslogpolicyBinding {
@@ -10683,6 +10543,7 @@ impl rt::Model for LbvserverAuthorizationpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10699,14 +10560,9 @@ impl rt::Model for LbvserverAuthorizationpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverAuthorizationpolicyBinding {
@@ -10980,6 +10836,7 @@ impl rt::Model for LbvserverBinding {
             26 => self.lbvserver_videooptimizationdetectionpolicy_binding.as_field(),
             27 => self.lbvserver_videooptimizationpacingpolicy_binding.as_field(),
             28 => self.name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11014,14 +10871,9 @@ impl rt::Model for LbvserverBinding {
             26 => self.lbvserver_videooptimizationdetectionpolicy_binding.as_field_mut(),
             27 => self.lbvserver_videooptimizationpacingpolicy_binding.as_field_mut(),
             28 => self.name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverBinding {
@@ -11158,6 +11010,7 @@ impl rt::Model for LbvserverBotpolicyBinding {
             6 => self.order.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11172,14 +11025,9 @@ impl rt::Model for LbvserverBotpolicyBinding {
             6 => self.order.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverBotpolicyBinding {
@@ -11354,6 +11202,7 @@ impl rt::Model for LbvserverCachepolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11369,14 +11218,9 @@ impl rt::Model for LbvserverCachepolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCachepolicyBinding {
@@ -11543,6 +11387,7 @@ impl rt::Model for LbvserverCapolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11557,14 +11402,9 @@ impl rt::Model for LbvserverCapolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCapolicyBinding {
@@ -11748,6 +11588,7 @@ impl rt::Model for LbvserverCmppolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.sc.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11764,14 +11605,9 @@ impl rt::Model for LbvserverCmppolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.sc.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCmppolicyBinding {
@@ -11960,6 +11796,7 @@ impl rt::Model for LbvserverContentinspectionpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11975,14 +11812,9 @@ impl rt::Model for LbvserverContentinspectionpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverContentinspectionpolicyBinding {
@@ -12185,6 +12017,7 @@ impl rt::Model for LbvserverCsvserverBinding {
             6 => self.policyname.as_field(),
             7 => self.policysubtype.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12199,14 +12032,9 @@ impl rt::Model for LbvserverCsvserverBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.policysubtype.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverCsvserverBinding {
@@ -12322,6 +12150,7 @@ impl rt::Model for LbvserverDnspolicy64Binding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12337,14 +12166,9 @@ impl rt::Model for LbvserverDnspolicy64Binding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverDnspolicy64Binding {
@@ -12499,6 +12323,7 @@ impl rt::Model for LbvserverDospolicyBinding {
             1 => self.name.as_field(),
             2 => self.policyname.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12508,14 +12333,9 @@ impl rt::Model for LbvserverDospolicyBinding {
             1 => self.name.as_field_mut(),
             2 => self.policyname.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverDospolicyBinding {
@@ -12631,6 +12451,7 @@ impl rt::Model for LbvserverFeopolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12646,14 +12467,9 @@ impl rt::Model for LbvserverFeopolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverFeopolicyBinding {
@@ -12828,6 +12644,7 @@ impl rt::Model for LbvserverFilterpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.sc.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12843,14 +12660,9 @@ impl rt::Model for LbvserverFilterpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.sc.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverFilterpolicyBinding {
@@ -13063,6 +12875,7 @@ impl rt::Model for LbvserverLbpolicyBinding {
             6 => self.order.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13077,14 +12890,9 @@ impl rt::Model for LbvserverLbpolicyBinding {
             6 => self.order.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverLbpolicyBinding {
@@ -13254,6 +13062,7 @@ impl rt::Model for LbvserverPqpolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13268,14 +13077,9 @@ impl rt::Model for LbvserverPqpolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverPqpolicyBinding {
@@ -13449,6 +13253,7 @@ impl rt::Model for LbvserverResponderpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13464,14 +13269,9 @@ impl rt::Model for LbvserverResponderpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverResponderpolicyBinding {
@@ -13645,6 +13445,7 @@ impl rt::Model for LbvserverRewritepolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13660,14 +13461,9 @@ impl rt::Model for LbvserverRewritepolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverRewritepolicyBinding {
@@ -13834,6 +13630,7 @@ impl rt::Model for LbvserverScpolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13848,14 +13645,9 @@ impl rt::Model for LbvserverScpolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverScpolicyBinding {
@@ -14224,6 +14016,7 @@ impl rt::Model for LbvserverServiceBinding {
             14 => self.vsvrbindsvcip.as_field(),
             15 => self.vsvrbindsvcport.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14246,14 +14039,9 @@ impl rt::Model for LbvserverServiceBinding {
             14 => self.vsvrbindsvcip.as_field_mut(),
             15 => self.vsvrbindsvcport.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverServiceBinding {
@@ -14395,6 +14183,7 @@ impl rt::Model for LbvserverServicegroupBinding {
             3 => self.servicegroupname.as_field(),
             4 => self.servicename.as_field(),
             5 => self.weight.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14406,14 +14195,9 @@ impl rt::Model for LbvserverServicegroupBinding {
             3 => self.servicegroupname.as_field_mut(),
             4 => self.servicename.as_field_mut(),
             5 => self.weight.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverServicegroupBinding {
@@ -14742,6 +14526,7 @@ impl rt::Model for LbvserverServicegroupmemberBinding {
             10 => self.servicetype.as_field(),
             11 => self.vserverid.as_field(),
             12 => self.weight.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14760,14 +14545,9 @@ impl rt::Model for LbvserverServicegroupmemberBinding {
             10 => self.servicetype.as_field_mut(),
             11 => self.vserverid.as_field_mut(),
             12 => self.weight.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverServicegroupmemberBinding {
@@ -14883,6 +14663,7 @@ impl rt::Model for LbvserverSpilloverpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14898,14 +14679,9 @@ impl rt::Model for LbvserverSpilloverpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverSpilloverpolicyBinding {
@@ -15079,6 +14855,7 @@ impl rt::Model for LbvserverTmtrafficpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15094,14 +14871,9 @@ impl rt::Model for LbvserverTmtrafficpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverTmtrafficpolicyBinding {
@@ -15275,6 +15047,7 @@ impl rt::Model for LbvserverTransformpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15290,14 +15063,9 @@ impl rt::Model for LbvserverTransformpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverTransformpolicyBinding {
@@ -15486,6 +15254,7 @@ impl rt::Model for LbvserverVideooptimizationdetectionpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15501,14 +15270,9 @@ impl rt::Model for LbvserverVideooptimizationdetectionpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverVideooptimizationdetectionpolicyBinding {
@@ -15698,6 +15462,7 @@ impl rt::Model for LbvserverVideooptimizationpacingpolicyBinding {
             7 => self.order.as_field(),
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15713,14 +15478,9 @@ impl rt::Model for LbvserverVideooptimizationpacingpolicyBinding {
             7 => self.order.as_field_mut(),
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverVideooptimizationpacingpolicyBinding {
@@ -15900,6 +15660,7 @@ impl rt::Model for LbvserverVideooptimizationpolicyBinding {
             6 => self.name.as_field(),
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15914,14 +15675,9 @@ impl rt::Model for LbvserverVideooptimizationpolicyBinding {
             6 => self.name.as_field_mut(),
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverVideooptimizationpolicyBinding {
@@ -16111,6 +15867,7 @@ impl rt::Model for Lbwlm {
             5 => self.secure.as_field(),
             6 => self.state.as_field(),
             7 => self.wlmname.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16124,14 +15881,9 @@ impl rt::Model for Lbwlm {
             5 => self.secure.as_field_mut(),
             6 => self.state.as_field_mut(),
             7 => self.wlmname.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lbwlm {
@@ -16261,6 +16013,7 @@ impl rt::Model for LbwlmBinding {
         match index {
             0 => self.lbwlm_lbvserver_binding.as_field(),
             1 => self.wlmname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16268,14 +16021,9 @@ impl rt::Model for LbwlmBinding {
         match index {
             0 => self.lbwlm_lbvserver_binding.as_field_mut(),
             1 => self.wlmname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbwlmBinding {
@@ -16357,6 +16105,7 @@ impl rt::Model for LbwlmLbvserverBinding {
             0 => self.count.as_field(),
             1 => self.vservername.as_field(),
             2 => self.wlmname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16365,14 +16114,9 @@ impl rt::Model for LbwlmLbvserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.vservername.as_field_mut(),
             2 => self.wlmname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbwlmLbvserverBinding {
@@ -16504,6 +16248,7 @@ impl rt::Model for LbpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16515,14 +16260,9 @@ impl rt::Model for LbpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbpolicyStats {
@@ -16600,6 +16340,7 @@ impl rt::Model for LbpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16609,14 +16350,9 @@ impl rt::Model for LbpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbpolicylabelStats {
@@ -17000,6 +16736,7 @@ impl rt::Model for LbvserverStats {
             60 => self.type_.as_field(),
             61 => self.vslbhealth.as_field(),
             62 => self.vsvrsurgecount.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17068,14 +16805,9 @@ impl rt::Model for LbvserverStats {
             60 => self.type_.as_field_mut(),
             61 => self.vslbhealth.as_field_mut(),
             62 => self.vsvrsurgecount.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbvserverStats {

@@ -427,6 +427,7 @@ impl rt::Model for Lldpneighbors {
             30 => self.ttl.as_field(),
             31 => self.vlan.as_field(),
             32 => self.vlanid.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -465,14 +466,9 @@ impl rt::Model for Lldpneighbors {
             30 => self.ttl.as_field_mut(),
             31 => self.vlan.as_field_mut(),
             32 => self.vlanid.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lldpneighbors {
@@ -587,6 +583,7 @@ impl rt::Model for Lldpparam {
             0 => self.holdtimetxmult.as_field(),
             1 => self.mode.as_field(),
             2 => self.timer.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -595,14 +592,9 @@ impl rt::Model for Lldpparam {
             0 => self.holdtimetxmult.as_field_mut(),
             1 => self.mode.as_field_mut(),
             2 => self.timer.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lldpparam {
@@ -745,6 +737,7 @@ impl rt::Model for LldpStats {
             13 => self.txportbytestotal.as_field(),
             14 => self.txportframesrate.as_field(),
             15 => self.txportframestotal.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -766,14 +759,9 @@ impl rt::Model for LldpStats {
             13 => self.txportbytestotal.as_field_mut(),
             14 => self.txportframesrate.as_field_mut(),
             15 => self.txportframestotal.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LldpStats {

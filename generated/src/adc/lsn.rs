@@ -74,6 +74,7 @@ impl rt::Model for Lsnappsattributes {
             1 => self.port.as_field(),
             2 => self.sessiontimeout.as_field(),
             3 => self.transportprotocol.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -83,14 +84,9 @@ impl rt::Model for Lsnappsattributes {
             1 => self.port.as_field_mut(),
             2 => self.sessiontimeout.as_field_mut(),
             3 => self.transportprotocol.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnappsattributes {
@@ -333,6 +329,7 @@ impl rt::Model for Lsnappsprofile {
             6 => self.tcpproxy.as_field(),
             7 => self.td.as_field(),
             8 => self.transportprotocol.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -347,14 +344,9 @@ impl rt::Model for Lsnappsprofile {
             6 => self.tcpproxy.as_field_mut(),
             7 => self.td.as_field_mut(),
             8 => self.transportprotocol.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnappsprofile {
@@ -513,6 +505,7 @@ impl rt::Model for LsnappsprofileBinding {
         match index {
             0 => self.appsprofilename.as_field(),
             1 => self.lsnappsprofile_port_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -520,14 +513,9 @@ impl rt::Model for LsnappsprofileBinding {
         match index {
             0 => self.appsprofilename.as_field_mut(),
             1 => self.lsnappsprofile_port_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnappsprofileBinding {
@@ -607,6 +595,7 @@ impl rt::Model for LsnappsprofileLsnappsattributesBinding {
         match index {
             0 => self.appsattributesname.as_field(),
             1 => self.appsprofilename.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -614,14 +603,9 @@ impl rt::Model for LsnappsprofileLsnappsattributesBinding {
         match index {
             0 => self.appsattributesname.as_field_mut(),
             1 => self.appsprofilename.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnappsprofileLsnappsattributesBinding {
@@ -735,6 +719,7 @@ impl rt::Model for LsnappsprofilePortBinding {
             0 => self.count.as_field(),
             1 => self.appsprofilename.as_field(),
             2 => self.lsnport.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -743,14 +728,9 @@ impl rt::Model for LsnappsprofilePortBinding {
             0 => self.count.as_field_mut(),
             1 => self.appsprofilename.as_field_mut(),
             2 => self.lsnport.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnappsprofilePortBinding {
@@ -865,6 +845,7 @@ impl rt::Model for Lsnclient {
         match index {
             0 => self.count.as_field(),
             1 => self.clientname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -872,14 +853,9 @@ impl rt::Model for Lsnclient {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.clientname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnclient {
@@ -1003,6 +979,7 @@ impl rt::Model for LsnclientBinding {
             2 => self.lsnclient_network_binding.as_field(),
             3 => self.lsnclient_nsacl6_binding.as_field(),
             4 => self.lsnclient_nsacl_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1013,14 +990,9 @@ impl rt::Model for LsnclientBinding {
             2 => self.lsnclient_network_binding.as_field_mut(),
             3 => self.lsnclient_nsacl6_binding.as_field_mut(),
             4 => self.lsnclient_nsacl_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientBinding {
@@ -1133,6 +1105,7 @@ impl rt::Model for LsnclientNetwork6Binding {
             3 => self.network.as_field(),
             4 => self.network6.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1144,14 +1117,9 @@ impl rt::Model for LsnclientNetwork6Binding {
             3 => self.network.as_field_mut(),
             4 => self.network6.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNetwork6Binding {
@@ -1302,6 +1270,7 @@ impl rt::Model for LsnclientNetworkBinding {
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
             4 => self.td.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1312,14 +1281,9 @@ impl rt::Model for LsnclientNetworkBinding {
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
             4 => self.td.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNetworkBinding {
@@ -1456,6 +1420,7 @@ impl rt::Model for LsnclientNsacl6Binding {
             1 => self.acl6name.as_field(),
             2 => self.clientname.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1465,14 +1430,9 @@ impl rt::Model for LsnclientNsacl6Binding {
             1 => self.acl6name.as_field_mut(),
             2 => self.clientname.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNsacl6Binding {
@@ -1604,6 +1564,7 @@ impl rt::Model for LsnclientNsaclBinding {
             1 => self.aclname.as_field(),
             2 => self.clientname.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1613,14 +1574,9 @@ impl rt::Model for LsnclientNsaclBinding {
             1 => self.aclname.as_field_mut(),
             2 => self.clientname.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnclientNsaclBinding {
@@ -1830,6 +1786,7 @@ impl rt::Model for Lsndeterministicnat {
             10 => self.subscrip.as_field(),
             11 => self.subscrip2.as_field(),
             12 => self.td.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1848,14 +1805,9 @@ impl rt::Model for Lsndeterministicnat {
             10 => self.subscrip.as_field_mut(),
             11 => self.subscrip2.as_field_mut(),
             12 => self.td.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsndeterministicnat {
@@ -2085,6 +2037,7 @@ impl rt::Model for Lsngroup {
             14 => self.sessionsync.as_field(),
             15 => self.sipalg.as_field(),
             16 => self.snmptraplimit.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2107,14 +2060,9 @@ impl rt::Model for Lsngroup {
             14 => self.sessionsync.as_field_mut(),
             15 => self.sipalg.as_field_mut(),
             16 => self.snmptraplimit.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsngroup {
@@ -2364,6 +2312,7 @@ impl rt::Model for LsngroupBinding {
             7 => self.lsngroup_lsnsipalgprofile_binding.as_field(),
             8 => self.lsngroup_lsntransportprofile_binding.as_field(),
             9 => self.lsngroup_pcpserver_binding.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2379,14 +2328,9 @@ impl rt::Model for LsngroupBinding {
             7 => self.lsngroup_lsnsipalgprofile_binding.as_field_mut(),
             8 => self.lsngroup_lsntransportprofile_binding.as_field_mut(),
             9 => self.lsngroup_pcpserver_binding.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupBinding {
@@ -2473,6 +2417,7 @@ impl rt::Model for LsngroupIpsecalgprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.ipsecalgprofile.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2481,14 +2426,9 @@ impl rt::Model for LsngroupIpsecalgprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.ipsecalgprofile.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupIpsecalgprofileBinding {
@@ -2604,6 +2544,7 @@ impl rt::Model for LsngroupLsnappsprofileBinding {
             0 => self.count.as_field(),
             1 => self.appsprofilename.as_field(),
             2 => self.groupname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2612,14 +2553,9 @@ impl rt::Model for LsngroupLsnappsprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.appsprofilename.as_field_mut(),
             2 => self.groupname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnappsprofileBinding {
@@ -2739,6 +2675,7 @@ impl rt::Model for LsngroupLsnhttphdrlogprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.httphdrlogprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2747,14 +2684,9 @@ impl rt::Model for LsngroupLsnhttphdrlogprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.httphdrlogprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnhttphdrlogprofileBinding {
@@ -2873,6 +2805,7 @@ impl rt::Model for LsngroupLsnlogprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.logprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2881,14 +2814,9 @@ impl rt::Model for LsngroupLsnlogprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.logprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnlogprofileBinding {
@@ -3004,6 +2932,7 @@ impl rt::Model for LsngroupLsnpoolBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.poolname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3012,14 +2941,9 @@ impl rt::Model for LsngroupLsnpoolBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.poolname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnpoolBinding {
@@ -3139,6 +3063,7 @@ impl rt::Model for LsngroupLsnrtspalgprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.rtspalgprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3147,14 +3072,9 @@ impl rt::Model for LsngroupLsnrtspalgprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.rtspalgprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnrtspalgprofileBinding {
@@ -3274,6 +3194,7 @@ impl rt::Model for LsngroupLsnsipalgprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.sipalgprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3282,14 +3203,9 @@ impl rt::Model for LsngroupLsnsipalgprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.sipalgprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsnsipalgprofileBinding {
@@ -3409,6 +3325,7 @@ impl rt::Model for LsngroupLsntransportprofileBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.transportprofilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3417,14 +3334,9 @@ impl rt::Model for LsngroupLsntransportprofileBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.transportprofilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupLsntransportprofileBinding {
@@ -3543,6 +3455,7 @@ impl rt::Model for LsngroupPcpserverBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.pcpserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3551,14 +3464,9 @@ impl rt::Model for LsngroupPcpserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.pcpserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupPcpserverBinding {
@@ -3706,6 +3614,7 @@ impl rt::Model for Lsnhttphdrlogprofile {
             3 => self.logmethod.as_field(),
             4 => self.logurl.as_field(),
             5 => self.logversion.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3717,14 +3626,9 @@ impl rt::Model for Lsnhttphdrlogprofile {
             3 => self.logmethod.as_field_mut(),
             4 => self.logurl.as_field_mut(),
             5 => self.logversion.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnhttphdrlogprofile {
@@ -3900,6 +3804,7 @@ impl rt::Model for Lsnip6profile {
             2 => self.natprefix.as_field(),
             3 => self.network6.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3910,14 +3815,9 @@ impl rt::Model for Lsnip6profile {
             2 => self.natprefix.as_field_mut(),
             3 => self.network6.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnip6profile {
@@ -4077,6 +3977,7 @@ impl rt::Model for Lsnlogprofile {
             4 => self.logprofilename.as_field(),
             5 => self.logsessdeletion.as_field(),
             6 => self.logsubscrinfo.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4089,14 +3990,9 @@ impl rt::Model for Lsnlogprofile {
             4 => self.logprofilename.as_field_mut(),
             5 => self.logsessdeletion.as_field_mut(),
             6 => self.logsubscrinfo.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnlogprofile {
@@ -4250,6 +4146,7 @@ impl rt::Model for Lsnparameter {
             2 => self.memlimitactive.as_field(),
             3 => self.sessionsync.as_field(),
             4 => self.subscrsessionremoval.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4260,14 +4157,9 @@ impl rt::Model for Lsnparameter {
             2 => self.memlimitactive.as_field_mut(),
             3 => self.sessionsync.as_field_mut(),
             4 => self.subscrsessionremoval.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnparameter {
@@ -4387,6 +4279,7 @@ impl rt::Model for Lsnpool {
             3 => self.poolname.as_field(),
             4 => self.portblockallocation.as_field(),
             5 => self.portrealloctimeout.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4398,14 +4291,9 @@ impl rt::Model for Lsnpool {
             3 => self.poolname.as_field_mut(),
             4 => self.portblockallocation.as_field_mut(),
             5 => self.portrealloctimeout.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnpool {
@@ -4546,6 +4434,7 @@ impl rt::Model for LsnpoolBinding {
         match index {
             0 => self.lsnpool_lsnip_binding.as_field(),
             1 => self.poolname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4553,14 +4442,9 @@ impl rt::Model for LsnpoolBinding {
         match index {
             0 => self.lsnpool_lsnip_binding.as_field_mut(),
             1 => self.poolname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnpoolBinding {
@@ -4661,6 +4545,7 @@ impl rt::Model for LsnpoolLsnipBinding {
             1 => self.lsnip.as_field(),
             2 => self.ownernode.as_field(),
             3 => self.poolname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4670,14 +4555,9 @@ impl rt::Model for LsnpoolLsnipBinding {
             1 => self.lsnip.as_field_mut(),
             2 => self.ownernode.as_field_mut(),
             3 => self.poolname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnpoolLsnipBinding {
@@ -4835,6 +4715,7 @@ impl rt::Model for Lsnrtspalgprofile {
             2 => self.rtspidletimeout.as_field(),
             3 => self.rtspportrange.as_field(),
             4 => self.rtsptransportprotocol.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4845,14 +4726,9 @@ impl rt::Model for Lsnrtspalgprofile {
             2 => self.rtspidletimeout.as_field_mut(),
             3 => self.rtspportrange.as_field_mut(),
             4 => self.rtsptransportprotocol.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnrtspalgprofile {
@@ -5015,6 +4891,7 @@ impl rt::Model for Lsnrtspalgsession {
             4 => self.nodeid.as_field(),
             5 => self.sessionid.as_field(),
             6 => self.xlatip.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5027,14 +4904,9 @@ impl rt::Model for Lsnrtspalgsession {
             4 => self.nodeid.as_field_mut(),
             5 => self.sessionid.as_field_mut(),
             6 => self.xlatip.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnrtspalgsession {
@@ -5128,6 +5000,7 @@ impl rt::Model for LsnrtspalgsessionBinding {
         match index {
             0 => self.lsnrtspalgsession_datachannel_binding.as_field(),
             1 => self.sessionid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5135,14 +5008,9 @@ impl rt::Model for LsnrtspalgsessionBinding {
         match index {
             0 => self.lsnrtspalgsession_datachannel_binding.as_field_mut(),
             1 => self.sessionid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnrtspalgsessionBinding {
@@ -5461,6 +5329,7 @@ impl rt::Model for LsnrtspalgsessionDatachannelBinding {
             6 => self.channelprotocol.as_field(),
             7 => self.channeltimeout.as_field(),
             8 => self.sessionid.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5475,14 +5344,9 @@ impl rt::Model for LsnrtspalgsessionDatachannelBinding {
             6 => self.channelprotocol.as_field_mut(),
             7 => self.channeltimeout.as_field_mut(),
             8 => self.sessionid.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnrtspalgsessionDatachannelBinding {
@@ -5720,6 +5584,7 @@ impl rt::Model for Lsnsession {
             18 => self.subscrport.as_field(),
             19 => self.td.as_field(),
             20 => self.transportprotocol.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5746,14 +5611,9 @@ impl rt::Model for Lsnsession {
             18 => self.subscrport.as_field_mut(),
             19 => self.td.as_field_mut(),
             20 => self.transportprotocol.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnsession {
@@ -5862,6 +5722,7 @@ impl rt::Model for Lsnsipalgcall {
             4 => self.calltimer.as_field(),
             5 => self.nodeid.as_field(),
             6 => self.xlatip.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5874,14 +5735,9 @@ impl rt::Model for Lsnsipalgcall {
             4 => self.calltimer.as_field_mut(),
             5 => self.nodeid.as_field_mut(),
             6 => self.xlatip.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnsipalgcall {
@@ -5981,6 +5837,7 @@ impl rt::Model for LsnsipalgcallBinding {
             0 => self.callid.as_field(),
             1 => self.lsnsipalgcall_controlchannel_binding.as_field(),
             2 => self.lsnsipalgcall_datachannel_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5989,14 +5846,9 @@ impl rt::Model for LsnsipalgcallBinding {
             0 => self.callid.as_field_mut(),
             1 => self.lsnsipalgcall_controlchannel_binding.as_field_mut(),
             2 => self.lsnsipalgcall_datachannel_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnsipalgcallBinding {
@@ -6120,6 +5972,7 @@ impl rt::Model for LsnsipalgcallControlchannelBinding {
             6 => self.channelport.as_field(),
             7 => self.channelprotocol.as_field(),
             8 => self.channeltimeout.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6134,14 +5987,9 @@ impl rt::Model for LsnsipalgcallControlchannelBinding {
             6 => self.channelport.as_field_mut(),
             7 => self.channelprotocol.as_field_mut(),
             8 => self.channeltimeout.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnsipalgcallControlchannelBinding {
@@ -6269,6 +6117,7 @@ impl rt::Model for LsnsipalgcallDatachannelBinding {
             6 => self.channelport.as_field(),
             7 => self.channelprotocol.as_field(),
             8 => self.channeltimeout.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6283,14 +6132,9 @@ impl rt::Model for LsnsipalgcallDatachannelBinding {
             6 => self.channelport.as_field_mut(),
             7 => self.channelprotocol.as_field_mut(),
             8 => self.channeltimeout.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnsipalgcallDatachannelBinding {
@@ -6469,6 +6313,7 @@ impl rt::Model for Lsnsipalgprofile {
             11 => self.sipsessiontimeout.as_field(),
             12 => self.sipsrcportrange.as_field(),
             13 => self.siptransportprotocol.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6488,14 +6333,9 @@ impl rt::Model for Lsnsipalgprofile {
             11 => self.sipsessiontimeout.as_field_mut(),
             12 => self.sipsrcportrange.as_field_mut(),
             13 => self.siptransportprotocol.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnsipalgprofile {
@@ -6813,6 +6653,7 @@ impl rt::Model for Lsnstatic {
             10 => self.subscrport.as_field(),
             11 => self.td.as_field(),
             12 => self.transportprotocol.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6831,14 +6672,9 @@ impl rt::Model for Lsnstatic {
             10 => self.subscrport.as_field_mut(),
             11 => self.td.as_field_mut(),
             12 => self.transportprotocol.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnstatic {
@@ -7097,6 +6933,7 @@ impl rt::Model for Lsntransportprofile {
             10 => self.synidletimeout.as_field(),
             11 => self.transportprofilename.as_field(),
             12 => self.transportprotocol.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7115,14 +6952,9 @@ impl rt::Model for Lsntransportprofile {
             10 => self.synidletimeout.as_field_mut(),
             11 => self.transportprofilename.as_field_mut(),
             12 => self.transportprotocol.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsntransportprofile {
@@ -7554,6 +7386,7 @@ impl rt::Model for LsnStats {
             38 => self.lsnudprxpktsrate.as_field(),
             39 => self.lsnudptxbytesrate.as_field(),
             40 => self.lsnudptxpktsrate.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7600,14 +7433,9 @@ impl rt::Model for LsnStats {
             38 => self.lsnudprxpktsrate.as_field_mut(),
             39 => self.lsnudptxbytesrate.as_field_mut(),
             40 => self.lsnudptxpktsrate.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnStats {
@@ -7959,6 +7787,7 @@ impl rt::Model for LsndsliteStats {
             46 => self.lsntotdsliteudprxpkts.as_field(),
             47 => self.lsntotdsliteudptxbytes.as_field(),
             48 => self.lsntotdsliteudptxpkts.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8013,14 +7842,9 @@ impl rt::Model for LsndsliteStats {
             46 => self.lsntotdsliteudprxpkts.as_field_mut(),
             47 => self.lsntotdsliteudptxbytes.as_field_mut(),
             48 => self.lsntotdsliteudptxpkts.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsndsliteStats {
@@ -8282,6 +8106,7 @@ impl rt::Model for LsngroupStats {
             31 => self.lsngrpudpdrppktsrate.as_field(),
             32 => self.lsngrpudptranslbytesrate.as_field(),
             33 => self.lsngrpudptranslpktsrate.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8321,14 +8146,9 @@ impl rt::Model for LsngroupStats {
             31 => self.lsngrpudpdrppktsrate.as_field_mut(),
             32 => self.lsngrpudptranslbytesrate.as_field_mut(),
             33 => self.lsngrpudptranslpktsrate.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsngroupStats {
@@ -8684,6 +8504,7 @@ impl rt::Model for Lsnnat64Stats {
             46 => self.lsntotnat64udprxpkts.as_field(),
             47 => self.lsntotnat64udptxbytes.as_field(),
             48 => self.lsntotnat64udptxpkts.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8738,14 +8559,9 @@ impl rt::Model for Lsnnat64Stats {
             46 => self.lsntotnat64udprxpkts.as_field_mut(),
             47 => self.lsntotnat64udptxbytes.as_field_mut(),
             48 => self.lsntotnat64udptxpkts.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lsnnat64Stats {
@@ -8857,6 +8673,7 @@ impl rt::Model for LsnpoolStats {
             6 => self.lsnpooltcpportusagepercen.as_field(),
             7 => self.lsnpooltotips.as_field(),
             8 => self.poolname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8871,14 +8688,9 @@ impl rt::Model for LsnpoolStats {
             6 => self.lsnpooltcpportusagepercen.as_field_mut(),
             7 => self.lsnpooltotips.as_field_mut(),
             8 => self.poolname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LsnpoolStats {

@@ -127,6 +127,7 @@ impl rt::Model for Metricsprofile {
             7 => self.refcnt.as_field(),
             8 => self.schemafile.as_field(),
             9 => self.servemode.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -142,14 +143,9 @@ impl rt::Model for Metricsprofile {
             7 => self.refcnt.as_field_mut(),
             8 => self.schemafile.as_field_mut(),
             9 => self.servemode.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Metricsprofile {
@@ -341,6 +337,7 @@ impl rt::Model for MetricsprofileAuthenticationvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -349,14 +346,9 @@ impl rt::Model for MetricsprofileAuthenticationvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileAuthenticationvserverBinding {
@@ -467,6 +459,7 @@ impl rt::Model for MetricsprofileCrvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -475,14 +468,9 @@ impl rt::Model for MetricsprofileCrvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileCrvserverBinding {
@@ -593,6 +581,7 @@ impl rt::Model for MetricsprofileCsvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -601,14 +590,9 @@ impl rt::Model for MetricsprofileCsvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileCsvserverBinding {
@@ -719,6 +703,7 @@ impl rt::Model for MetricsprofileGslbvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -727,14 +712,9 @@ impl rt::Model for MetricsprofileGslbvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileGslbvserverBinding {
@@ -845,6 +825,7 @@ impl rt::Model for MetricsprofileLbvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -853,14 +834,9 @@ impl rt::Model for MetricsprofileLbvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileLbvserverBinding {
@@ -971,6 +947,7 @@ impl rt::Model for MetricsprofileServiceBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -979,14 +956,9 @@ impl rt::Model for MetricsprofileServiceBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileServiceBinding {
@@ -1097,6 +1069,7 @@ impl rt::Model for MetricsprofileServicegroupBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1105,14 +1078,9 @@ impl rt::Model for MetricsprofileServicegroupBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileServicegroupBinding {
@@ -1223,6 +1191,7 @@ impl rt::Model for MetricsprofileUservserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1231,14 +1200,9 @@ impl rt::Model for MetricsprofileUservserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileUservserverBinding {
@@ -1349,6 +1313,7 @@ impl rt::Model for MetricsprofileVpnvserverBinding {
             0 => self.entityname.as_field(),
             1 => self.entitytype.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1357,14 +1322,9 @@ impl rt::Model for MetricsprofileVpnvserverBinding {
             0 => self.entityname.as_field_mut(),
             1 => self.entitytype.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MetricsprofileVpnvserverBinding {

@@ -1098,6 +1098,7 @@ impl rt::Model for Interface {
             105 => self.vlan.as_field(),
             106 => self.vmac.as_field(),
             107 => self.vmac6.as_field(),
+            108 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1211,14 +1212,9 @@ impl rt::Model for Interface {
             105 => self.vlan.as_field_mut(),
             106 => self.vmac.as_field_mut(),
             107 => self.vmac6.as_field_mut(),
+            108 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Interface {
@@ -1349,20 +1345,16 @@ impl rt::Model for Appalgparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pptpgreidletimeout.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.pptpgreidletimeout.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Appalgparam {
@@ -1529,6 +1521,7 @@ impl rt::Model for Arp {
             14 => self.vlan.as_field(),
             15 => self.vtep.as_field(),
             16 => self.vxlan.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1551,14 +1544,9 @@ impl rt::Model for Arp {
             14 => self.vlan.as_field_mut(),
             15 => self.vtep.as_field_mut(),
             16 => self.vxlan.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Arp {
@@ -1698,6 +1686,7 @@ impl rt::Model for Arpparam {
         match index {
             0 => self.spoofvalidation.as_field(),
             1 => self.timeout.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1705,14 +1694,9 @@ impl rt::Model for Arpparam {
         match index {
             0 => self.spoofvalidation.as_field_mut(),
             1 => self.timeout.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Arpparam {
@@ -1838,6 +1822,7 @@ impl rt::Model for Bridgegroup {
             8 => self.rnat.as_field(),
             9 => self.tagbitmap.as_field(),
             10 => self.tagifaces.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1854,14 +1839,9 @@ impl rt::Model for Bridgegroup {
             8 => self.rnat.as_field_mut(),
             9 => self.tagbitmap.as_field_mut(),
             10 => self.tagifaces.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bridgegroup {
@@ -1994,6 +1974,7 @@ impl rt::Model for BridgegroupBinding {
             1 => self.bridgegroup_nsip_binding.as_field(),
             2 => self.bridgegroup_vlan_binding.as_field(),
             3 => self.id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2003,14 +1984,9 @@ impl rt::Model for BridgegroupBinding {
             1 => self.bridgegroup_nsip_binding.as_field_mut(),
             2 => self.bridgegroup_vlan_binding.as_field_mut(),
             3 => self.id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupBinding {
@@ -2119,6 +2095,7 @@ impl rt::Model for BridgegroupNsip6Binding {
             4 => self.ownergroup.as_field(),
             5 => self.rnat.as_field(),
             6 => self.td.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2131,14 +2108,9 @@ impl rt::Model for BridgegroupNsip6Binding {
             4 => self.ownergroup.as_field_mut(),
             5 => self.rnat.as_field_mut(),
             6 => self.td.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupNsip6Binding {
@@ -2293,6 +2265,7 @@ impl rt::Model for BridgegroupNsipBinding {
             4 => self.ownergroup.as_field(),
             5 => self.rnat.as_field(),
             6 => self.td.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2305,14 +2278,9 @@ impl rt::Model for BridgegroupNsipBinding {
             4 => self.ownergroup.as_field_mut(),
             5 => self.rnat.as_field_mut(),
             6 => self.td.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupNsipBinding {
@@ -2446,6 +2414,7 @@ impl rt::Model for BridgegroupVlanBinding {
             1 => self.id.as_field(),
             2 => self.rnat.as_field(),
             3 => self.vlan.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2455,14 +2424,9 @@ impl rt::Model for BridgegroupVlanBinding {
             1 => self.id.as_field_mut(),
             2 => self.rnat.as_field_mut(),
             3 => self.vlan.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgegroupVlanBinding {
@@ -2648,6 +2612,7 @@ impl rt::Model for Bridgetable {
             11 => self.vni.as_field(),
             12 => self.vtep.as_field(),
             13 => self.vxlan.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2667,14 +2632,9 @@ impl rt::Model for Bridgetable {
             11 => self.vni.as_field_mut(),
             12 => self.vtep.as_field_mut(),
             13 => self.vxlan.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bridgetable {
@@ -3277,6 +3237,7 @@ impl rt::Model for Channel {
             92 => self.vlan.as_field(),
             93 => self.vmac.as_field(),
             94 => self.vmac6.as_field(),
+            95 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3377,14 +3338,9 @@ impl rt::Model for Channel {
             92 => self.vlan.as_field_mut(),
             93 => self.vmac.as_field_mut(),
             94 => self.vmac6.as_field_mut(),
+            95 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Channel {
@@ -3588,6 +3544,7 @@ impl rt::Model for ChannelBinding {
         match index {
             0 => self.channel_interface_binding.as_field(),
             1 => self.id.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3595,14 +3552,9 @@ impl rt::Model for ChannelBinding {
         match index {
             0 => self.channel_interface_binding.as_field_mut(),
             1 => self.id.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ChannelBinding {
@@ -3728,6 +3680,7 @@ impl rt::Model for ChannelInterfaceBinding {
             9 => self.slavestate.as_field(),
             10 => self.slavetime.as_field(),
             11 => self.svmcmd.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3745,14 +3698,9 @@ impl rt::Model for ChannelInterfaceBinding {
             9 => self.slavestate.as_field_mut(),
             10 => self.slavetime.as_field_mut(),
             11 => self.svmcmd.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ChannelInterfaceBinding {
@@ -3857,6 +3805,7 @@ impl rt::Model for Ci {
         match index {
             0 => self.count.as_field(),
             1 => self.ifaces.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3864,14 +3813,9 @@ impl rt::Model for Ci {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.ifaces.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ci {
@@ -3950,6 +3894,7 @@ impl rt::Model for Fis {
             1 => self.ifaces.as_field(),
             2 => self.name.as_field(),
             3 => self.ownernode.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3959,14 +3904,9 @@ impl rt::Model for Fis {
             1 => self.ifaces.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.ownernode.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Fis {
@@ -4069,6 +4009,7 @@ impl rt::Model for FisBinding {
         match index {
             0 => self.fis_channel_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4076,14 +4017,9 @@ impl rt::Model for FisBinding {
         match index {
             0 => self.fis_channel_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FisBinding {
@@ -4170,6 +4106,7 @@ impl rt::Model for FisChannelBinding {
             1 => self.ifnum.as_field(),
             2 => self.name.as_field(),
             3 => self.ownernode.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4179,14 +4116,9 @@ impl rt::Model for FisChannelBinding {
             1 => self.ifnum.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.ownernode.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FisChannelBinding {
@@ -4297,6 +4229,7 @@ impl rt::Model for FisInterfaceBinding {
             0 => self.ifnum.as_field(),
             1 => self.name.as_field(),
             2 => self.ownernode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4305,14 +4238,9 @@ impl rt::Model for FisInterfaceBinding {
             0 => self.ifnum.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.ownernode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FisInterfaceBinding {
@@ -4455,6 +4383,7 @@ impl rt::Model for Forwardingsession {
             7 => self.processlocal.as_field(),
             8 => self.sourceroutecache.as_field(),
             9 => self.td.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4470,14 +4399,9 @@ impl rt::Model for Forwardingsession {
             7 => self.processlocal.as_field_mut(),
             8 => self.sourceroutecache.as_field_mut(),
             9 => self.td.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Forwardingsession {
@@ -4711,6 +4635,7 @@ impl rt::Model for Inat {
             12 => self.useproxyport.as_field(),
             13 => self.usip.as_field(),
             14 => self.usnip.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4731,14 +4656,9 @@ impl rt::Model for Inat {
             12 => self.useproxyport.as_field_mut(),
             13 => self.usip.as_field_mut(),
             14 => self.usnip.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Inat {
@@ -4963,6 +4883,7 @@ impl rt::Model for Inatparam {
             4 => self.nat46v6prefix.as_field(),
             5 => self.nat46zerochecksum.as_field(),
             6 => self.td.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4975,14 +4896,9 @@ impl rt::Model for Inatparam {
             4 => self.nat46v6prefix.as_field_mut(),
             5 => self.nat46zerochecksum.as_field_mut(),
             6 => self.td.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Inatparam {
@@ -5312,6 +5228,7 @@ impl rt::Model for InterfaceAlt {
             23 => self.trunk.as_field(),
             24 => self.trunkallowedvlan.as_field(),
             25 => self.trunkmode.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5343,14 +5260,9 @@ impl rt::Model for InterfaceAlt {
             23 => self.trunk.as_field_mut(),
             24 => self.trunkallowedvlan.as_field_mut(),
             25 => self.trunkmode.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InterfaceAlt {
@@ -5511,6 +5423,7 @@ impl rt::Model for Interfacepair {
             1 => self.id.as_field(),
             2 => self.ifaces.as_field(),
             3 => self.ifnum.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5520,14 +5433,9 @@ impl rt::Model for Interfacepair {
             1 => self.id.as_field_mut(),
             2 => self.ifaces.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Interfacepair {
@@ -5666,6 +5574,7 @@ impl rt::Model for Ip6tunnel {
             5 => self.remote.as_field(),
             6 => self.remoteip.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5679,14 +5588,9 @@ impl rt::Model for Ip6tunnel {
             5 => self.remote.as_field_mut(),
             6 => self.remoteip.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ip6tunnel {
@@ -5823,6 +5727,7 @@ impl rt::Model for Ip6tunnelparam {
             2 => self.srcip.as_field(),
             3 => self.srciproundrobin.as_field(),
             4 => self.useclientsourceipv6.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5833,14 +5738,9 @@ impl rt::Model for Ip6tunnelparam {
             2 => self.srcip.as_field_mut(),
             3 => self.srciproundrobin.as_field_mut(),
             4 => self.useclientsourceipv6.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ip6tunnelparam {
@@ -5920,6 +5820,7 @@ impl rt::Model for Ipset {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.td.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5928,14 +5829,9 @@ impl rt::Model for Ipset {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.td.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipset {
@@ -6045,6 +5941,7 @@ impl rt::Model for IpsetBinding {
             0 => self.ipset_nsip6_binding.as_field(),
             1 => self.ipset_nsip_binding.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6053,14 +5950,9 @@ impl rt::Model for IpsetBinding {
             0 => self.ipset_nsip6_binding.as_field_mut(),
             1 => self.ipset_nsip_binding.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsetBinding {
@@ -6144,6 +6036,7 @@ impl rt::Model for IpsetNsip6Binding {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6152,14 +6045,9 @@ impl rt::Model for IpsetNsip6Binding {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsetNsip6Binding {
@@ -6272,6 +6160,7 @@ impl rt::Model for IpsetNsipBinding {
             0 => self.count.as_field(),
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6280,14 +6169,9 @@ impl rt::Model for IpsetNsipBinding {
             0 => self.count.as_field_mut(),
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpsetNsipBinding {
@@ -6587,6 +6471,7 @@ impl rt::Model for Iptunnel {
             18 => self.vlan.as_field(),
             19 => self.vlantagging.as_field(),
             20 => self.vnid.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6613,14 +6498,9 @@ impl rt::Model for Iptunnel {
             18 => self.vlan.as_field_mut(),
             19 => self.vlantagging.as_field_mut(),
             20 => self.vnid.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Iptunnel {
@@ -6817,6 +6697,7 @@ impl rt::Model for Iptunnelparam {
             5 => self.srcip.as_field(),
             6 => self.srciproundrobin.as_field(),
             7 => self.useclientsourceip.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6830,14 +6711,9 @@ impl rt::Model for Iptunnelparam {
             5 => self.srcip.as_field_mut(),
             6 => self.srciproundrobin.as_field_mut(),
             7 => self.useclientsourceip.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Iptunnelparam {
@@ -6973,6 +6849,7 @@ impl rt::Model for Ipv6 {
             10 => self.routerredirection.as_field(),
             11 => self.td.as_field(),
             12 => self.usipnatprefix.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6991,14 +6868,9 @@ impl rt::Model for Ipv6 {
             10 => self.routerredirection.as_field_mut(),
             11 => self.td.as_field_mut(),
             12 => self.usipnatprefix.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ipv6 {
@@ -7184,6 +7056,7 @@ impl rt::Model for L2param {
             13 => self.stopmacmoveupdate.as_field(),
             14 => self.usemymac.as_field(),
             15 => self.usenetprofilebsdtraffic.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7205,14 +7078,9 @@ impl rt::Model for L2param {
             13 => self.stopmacmoveupdate.as_field_mut(),
             14 => self.usemymac.as_field_mut(),
             15 => self.usenetprofilebsdtraffic.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for L2param {
@@ -7383,6 +7251,7 @@ impl rt::Model for L3param {
             13 => self.srcnat.as_field(),
             14 => self.tnlpmtuwoconn.as_field(),
             15 => self.usipserverstraypkt.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7404,14 +7273,9 @@ impl rt::Model for L3param {
             13 => self.srcnat.as_field_mut(),
             14 => self.tnlpmtuwoconn.as_field_mut(),
             15 => self.usipserverstraypkt.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for L3param {
@@ -7518,6 +7382,7 @@ impl rt::Model for L4param {
         match index {
             0 => self.l2connmethod.as_field(),
             1 => self.l4switch.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7525,14 +7390,9 @@ impl rt::Model for L4param {
         match index {
             0 => self.l2connmethod.as_field_mut(),
             1 => self.l4switch.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for L4param {
@@ -7641,6 +7501,7 @@ impl rt::Model for Lacp {
             6 => self.mac.as_field(),
             7 => self.ownernode.as_field(),
             8 => self.syspriority.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7655,14 +7516,9 @@ impl rt::Model for Lacp {
             6 => self.mac.as_field_mut(),
             7 => self.ownernode.as_field_mut(),
             8 => self.syspriority.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Lacp {
@@ -7755,6 +7611,7 @@ impl rt::Model for Linkset {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.ifnum.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7763,14 +7620,9 @@ impl rt::Model for Linkset {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.ifnum.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Linkset {
@@ -7874,6 +7726,7 @@ impl rt::Model for LinksetBinding {
             0 => self.id.as_field(),
             1 => self.linkset_channel_binding.as_field(),
             2 => self.linkset_interface_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7882,14 +7735,9 @@ impl rt::Model for LinksetBinding {
             0 => self.id.as_field_mut(),
             1 => self.linkset_channel_binding.as_field_mut(),
             2 => self.linkset_interface_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LinksetBinding {
@@ -7969,6 +7817,7 @@ impl rt::Model for LinksetChannelBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.ifnum.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7977,14 +7826,9 @@ impl rt::Model for LinksetChannelBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.ifnum.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LinksetChannelBinding {
@@ -8093,6 +7937,7 @@ impl rt::Model for LinksetInterfaceBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.ifnum.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8101,14 +7946,9 @@ impl rt::Model for LinksetInterfaceBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.ifnum.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LinksetInterfaceBinding {
@@ -8262,6 +8102,7 @@ impl rt::Model for Mapbmr {
             3 => self.psidlength.as_field(),
             4 => self.psidoffset.as_field(),
             5 => self.ruleipv6prefix.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8273,14 +8114,9 @@ impl rt::Model for Mapbmr {
             3 => self.psidlength.as_field_mut(),
             4 => self.psidoffset.as_field_mut(),
             5 => self.ruleipv6prefix.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mapbmr {
@@ -8403,6 +8239,7 @@ impl rt::Model for MapbmrBinding {
         match index {
             0 => self.mapbmr_bmrv4network_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8410,14 +8247,9 @@ impl rt::Model for MapbmrBinding {
         match index {
             0 => self.mapbmr_bmrv4network_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapbmrBinding {
@@ -8511,6 +8343,7 @@ impl rt::Model for MapbmrBmrv4networkBinding {
             1 => self.name.as_field(),
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8520,14 +8353,9 @@ impl rt::Model for MapbmrBmrv4networkBinding {
             1 => self.name.as_field_mut(),
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapbmrBmrv4networkBinding {
@@ -8650,6 +8478,7 @@ impl rt::Model for Mapdmr {
             0 => self.count.as_field(),
             1 => self.bripv6prefix.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8658,14 +8487,9 @@ impl rt::Model for Mapdmr {
             0 => self.count.as_field_mut(),
             1 => self.bripv6prefix.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mapdmr {
@@ -8783,6 +8607,7 @@ impl rt::Model for Mapdomain {
             0 => self.count.as_field(),
             1 => self.mapdmrname.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8791,14 +8616,9 @@ impl rt::Model for Mapdomain {
             0 => self.count.as_field_mut(),
             1 => self.mapdmrname.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mapdomain {
@@ -8906,6 +8726,7 @@ impl rt::Model for MapdomainBinding {
         match index {
             0 => self.mapdomain_mapbmr_binding.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8913,14 +8734,9 @@ impl rt::Model for MapdomainBinding {
         match index {
             0 => self.mapdomain_mapbmr_binding.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapdomainBinding {
@@ -9009,6 +8825,7 @@ impl rt::Model for MapdomainMapbmrBinding {
             0 => self.count.as_field(),
             1 => self.mapbmrname.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9017,14 +8834,9 @@ impl rt::Model for MapdomainMapbmrBinding {
             0 => self.count.as_field_mut(),
             1 => self.mapbmrname.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapdomainMapbmrBinding {
@@ -9146,6 +8958,7 @@ impl rt::Model for Nat64 {
             1 => self.acl6name.as_field(),
             2 => self.name.as_field(),
             3 => self.netprofile.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9155,14 +8968,9 @@ impl rt::Model for Nat64 {
             1 => self.acl6name.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.netprofile.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nat64 {
@@ -9329,6 +9137,7 @@ impl rt::Model for Nat64param {
             3 => self.nat64v6mtu.as_field(),
             4 => self.nat64zerochecksum.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9340,14 +9149,9 @@ impl rt::Model for Nat64param {
             3 => self.nat64v6mtu.as_field_mut(),
             4 => self.nat64zerochecksum.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nat64param {
@@ -9528,6 +9332,7 @@ impl rt::Model for Nd6 {
             11 => self.vlan.as_field(),
             12 => self.vtep.as_field(),
             13 => self.vxlan.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9547,14 +9352,9 @@ impl rt::Model for Nd6 {
             11 => self.vlan.as_field_mut(),
             12 => self.vtep.as_field_mut(),
             13 => self.vxlan.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6 {
@@ -9783,6 +9583,7 @@ impl rt::Model for Nd6ravariables {
             14 => self.sendrouteradv.as_field(),
             15 => self.srclinklayeraddroption.as_field(),
             16 => self.vlan.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9805,14 +9606,9 @@ impl rt::Model for Nd6ravariables {
             14 => self.sendrouteradv.as_field_mut(),
             15 => self.srclinklayeraddroption.as_field_mut(),
             16 => self.vlan.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6ravariables {
@@ -9917,6 +9713,7 @@ impl rt::Model for Nd6ravariablesBinding {
         match index {
             0 => self.nd6ravariables_onlinkipv6prefix_binding.as_field(),
             1 => self.vlan.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9924,14 +9721,9 @@ impl rt::Model for Nd6ravariablesBinding {
         match index {
             0 => self.nd6ravariables_onlinkipv6prefix_binding.as_field_mut(),
             1 => self.vlan.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6ravariablesBinding {
@@ -10015,6 +9807,7 @@ impl rt::Model for Nd6ravariablesOnlinkipv6prefixBinding {
             0 => self.count.as_field(),
             1 => self.ipv6prefix.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10023,14 +9816,9 @@ impl rt::Model for Nd6ravariablesOnlinkipv6prefixBinding {
             0 => self.count.as_field_mut(),
             1 => self.ipv6prefix.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nd6ravariablesOnlinkipv6prefixBinding {
@@ -10140,6 +9928,7 @@ impl rt::Model for Netbridge {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vxlanvlanmap.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10148,14 +9937,9 @@ impl rt::Model for Netbridge {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vxlanvlanmap.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Netbridge {
@@ -10284,6 +10068,7 @@ impl rt::Model for NetbridgeBinding {
             2 => self.netbridge_nsip6_binding.as_field(),
             3 => self.netbridge_nsip_binding.as_field(),
             4 => self.netbridge_vlan_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10294,14 +10079,9 @@ impl rt::Model for NetbridgeBinding {
             2 => self.netbridge_nsip6_binding.as_field_mut(),
             3 => self.netbridge_nsip_binding.as_field_mut(),
             4 => self.netbridge_vlan_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeBinding {
@@ -10380,6 +10160,7 @@ impl rt::Model for NetbridgeIptunnelBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.tunnel.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10388,14 +10169,9 @@ impl rt::Model for NetbridgeIptunnelBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.tunnel.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeIptunnelBinding {
@@ -10506,6 +10282,7 @@ impl rt::Model for NetbridgeNsip6Binding {
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10515,14 +10292,9 @@ impl rt::Model for NetbridgeNsip6Binding {
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeNsip6Binding {
@@ -10638,6 +10410,7 @@ impl rt::Model for NetbridgeNsipBinding {
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10647,14 +10420,9 @@ impl rt::Model for NetbridgeNsipBinding {
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeNsipBinding {
@@ -10770,6 +10538,7 @@ impl rt::Model for NetbridgeVlanBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10778,14 +10547,9 @@ impl rt::Model for NetbridgeVlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetbridgeVlanBinding {
@@ -10971,6 +10735,7 @@ impl rt::Model for Netprofile {
             8 => self.srcip.as_field(),
             9 => self.srcippersistency.as_field(),
             10 => self.td.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10987,14 +10752,9 @@ impl rt::Model for Netprofile {
             8 => self.srcip.as_field_mut(),
             9 => self.srcippersistency.as_field_mut(),
             10 => self.td.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Netprofile {
@@ -11143,6 +10903,7 @@ impl rt::Model for NetprofileBinding {
             0 => self.name.as_field(),
             1 => self.netprofile_natrule_binding.as_field(),
             2 => self.netprofile_srcportset_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11151,14 +10912,9 @@ impl rt::Model for NetprofileBinding {
             0 => self.name.as_field_mut(),
             1 => self.netprofile_natrule_binding.as_field_mut(),
             2 => self.netprofile_srcportset_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetprofileBinding {
@@ -11257,6 +11013,7 @@ impl rt::Model for NetprofileNatruleBinding {
             2 => self.natrule.as_field(),
             3 => self.netmask.as_field(),
             4 => self.rewriteip.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11267,14 +11024,9 @@ impl rt::Model for NetprofileNatruleBinding {
             2 => self.natrule.as_field_mut(),
             3 => self.netmask.as_field_mut(),
             4 => self.rewriteip.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetprofileNatruleBinding {
@@ -11402,6 +11154,7 @@ impl rt::Model for NetprofileSrcportsetBinding {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.srcportrange.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11410,14 +11163,9 @@ impl rt::Model for NetprofileSrcportsetBinding {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.srcportrange.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetprofileSrcportsetBinding {
@@ -11570,6 +11318,7 @@ impl rt::Model for Onlinkipv6prefix {
             7 => self.prefixcurrvalidelft.as_field(),
             8 => self.prefixpreferredlifetime.as_field(),
             9 => self.prefixvalidelifetime.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11585,14 +11334,9 @@ impl rt::Model for Onlinkipv6prefix {
             7 => self.prefixcurrvalidelft.as_field_mut(),
             8 => self.prefixpreferredlifetime.as_field_mut(),
             9 => self.prefixvalidelifetime.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Onlinkipv6prefix {
@@ -11751,20 +11495,16 @@ impl rt::Model for Ptp {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ptp {
@@ -11909,6 +11649,7 @@ impl rt::Model for Rnat {
             11 => self.srcippersistency.as_field(),
             12 => self.td.as_field(),
             13 => self.useproxyport.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11928,14 +11669,9 @@ impl rt::Model for Rnat {
             11 => self.srcippersistency.as_field_mut(),
             12 => self.td.as_field_mut(),
             13 => self.useproxyport.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat {
@@ -12163,6 +11899,7 @@ impl rt::Model for Rnat6 {
             5 => self.redirectport.as_field(),
             6 => self.srcippersistency.as_field(),
             7 => self.td.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12176,14 +11913,9 @@ impl rt::Model for Rnat6 {
             5 => self.redirectport.as_field_mut(),
             6 => self.srcippersistency.as_field_mut(),
             7 => self.td.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6 {
@@ -12321,6 +12053,7 @@ impl rt::Model for Rnat6Binding {
         match index {
             0 => self.name.as_field(),
             1 => self.rnat6_nsip6_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12328,14 +12061,9 @@ impl rt::Model for Rnat6Binding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.rnat6_nsip6_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6Binding {
@@ -12439,6 +12167,7 @@ impl rt::Model for Rnat6Nsip6Binding {
             2 => self.natip6.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.td.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12449,14 +12178,9 @@ impl rt::Model for Rnat6Nsip6Binding {
             2 => self.natip6.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.td.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6Nsip6Binding {
@@ -12582,6 +12306,7 @@ impl rt::Model for RnatNsipBinding {
             1 => self.natip.as_field(),
             2 => self.ownergroup.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12591,14 +12316,9 @@ impl rt::Model for RnatNsipBinding {
             1 => self.natip.as_field_mut(),
             2 => self.ownergroup.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatNsipBinding {
@@ -12715,6 +12435,7 @@ impl rt::Model for RnatRetainsourceportsetBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.retainsourceportrange.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12722,14 +12443,9 @@ impl rt::Model for RnatRetainsourceportsetBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.retainsourceportrange.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatRetainsourceportsetBinding {
@@ -12838,6 +12554,7 @@ impl rt::Model for RnatglobalAuditsyslogpolicyBinding {
             1 => self.all.as_field(),
             2 => self.policy.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12847,14 +12564,9 @@ impl rt::Model for RnatglobalAuditsyslogpolicyBinding {
             1 => self.all.as_field_mut(),
             2 => self.policy.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatglobalAuditsyslogpolicyBinding {
@@ -12946,20 +12658,16 @@ impl rt::Model for RnatglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rnatglobal_auditsyslogpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rnatglobal_auditsyslogpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatglobalBinding {
@@ -13025,6 +12733,7 @@ impl rt::Model for Rnatparam {
         match index {
             0 => self.srcippersistency.as_field(),
             1 => self.tcpproxy.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13032,14 +12741,9 @@ impl rt::Model for Rnatparam {
         match index {
             0 => self.srcippersistency.as_field_mut(),
             1 => self.tcpproxy.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnatparam {
@@ -13124,6 +12828,7 @@ impl rt::Model for Rnatsession {
             1 => self.natip.as_field(),
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13133,14 +12838,9 @@ impl rt::Model for Rnatsession {
             1 => self.natip.as_field_mut(),
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnatsession {
@@ -13584,6 +13284,7 @@ impl rt::Model for Route {
             47 => self.type_.as_field(),
             48 => self.vlan.as_field(),
             49 => self.weight.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13639,14 +13340,9 @@ impl rt::Model for Route {
             47 => self.type_.as_field_mut(),
             48 => self.vlan.as_field_mut(),
             49 => self.weight.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Route {
@@ -14063,6 +13759,7 @@ impl rt::Model for Route6 {
             38 => self.vlan.as_field(),
             39 => self.vxlan.as_field(),
             40 => self.weight.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14109,14 +13806,9 @@ impl rt::Model for Route6 {
             38 => self.vlan.as_field_mut(),
             39 => self.vxlan.as_field_mut(),
             40 => self.weight.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Route6 {
@@ -14303,20 +13995,16 @@ impl rt::Model for Rsskeytype {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.rsstype.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.rsstype.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rsskeytype {
@@ -14625,6 +14313,7 @@ impl rt::Model for InterfaceStats {
             52 => self.txlacpdu.as_field(),
             53 => self.txlacpdurate.as_field(),
             54 => self.txpktsrate.as_field(),
+            55 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14685,14 +14374,9 @@ impl rt::Model for InterfaceStats {
             52 => self.txlacpdu.as_field_mut(),
             53 => self.txlacpdurate.as_field_mut(),
             54 => self.txpktsrate.as_field_mut(),
+            55 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InterfaceStats {
@@ -14797,6 +14481,7 @@ impl rt::Model for BridgeStats {
             8 => self.tcptotbdgmacmoved.as_field(),
             9 => self.totbdgmbits.as_field(),
             10 => self.totbdgpkts.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14813,14 +14498,9 @@ impl rt::Model for BridgeStats {
             8 => self.tcptotbdgmacmoved.as_field_mut(),
             9 => self.totbdgmbits.as_field_mut(),
             10 => self.totbdgpkts.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BridgeStats {
@@ -15013,6 +14693,7 @@ impl rt::Model for InatStats {
             31 => self.nat46totudp64.as_field(),
             32 => self.nat46udp46rate.as_field(),
             33 => self.nat46udp64rate.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15052,14 +14733,9 @@ impl rt::Model for InatStats {
             31 => self.nat46totudp64.as_field_mut(),
             32 => self.nat46udp46rate.as_field_mut(),
             33 => self.nat46udp64rate.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InatStats {
@@ -15248,6 +14924,7 @@ impl rt::Model for InatsessionStats {
             23 => self.inattotreceivebytes.as_field(),
             24 => self.inattotsentbytes.as_field(),
             25 => self.name.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15279,14 +14956,9 @@ impl rt::Model for InatsessionStats {
             23 => self.inattotreceivebytes.as_field_mut(),
             24 => self.inattotsentbytes.as_field_mut(),
             25 => self.name.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InatsessionStats {
@@ -15552,6 +15224,7 @@ impl rt::Model for MapbmrStats {
             31 => self.bmrv6txpktsudprate.as_field(),
             32 => self.clearstats.as_field(),
             33 => self.name.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15591,14 +15264,9 @@ impl rt::Model for MapbmrStats {
             31 => self.bmrv6txpktsudprate.as_field_mut(),
             32 => self.clearstats.as_field_mut(),
             33 => self.name.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapbmrStats {
@@ -16008,6 +15676,7 @@ impl rt::Model for MapdomainStats {
             55 => self.mapv6txpktstcprate.as_field(),
             56 => self.mapv6txpktsudprate.as_field(),
             57 => self.name.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16071,14 +15740,9 @@ impl rt::Model for MapdomainStats {
             55 => self.mapv6txpktstcprate.as_field_mut(),
             56 => self.mapv6txpktsudprate.as_field_mut(),
             57 => self.name.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MapdomainStats {
@@ -16175,6 +15839,7 @@ impl rt::Model for Nat64Stats {
             6 => self.nat64tottcpsessions.as_field(),
             7 => self.nat64totudpsessions.as_field(),
             8 => self.nat64udpsessionsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16189,14 +15854,9 @@ impl rt::Model for Nat64Stats {
             6 => self.nat64tottcpsessions.as_field_mut(),
             7 => self.nat64totudpsessions.as_field_mut(),
             8 => self.nat64udpsessionsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nat64Stats {
@@ -16301,6 +15961,7 @@ impl rt::Model for RnatStats {
             9 => self.rnattxbytesrate.as_field(),
             10 => self.rnattxpktsrate.as_field(),
             11 => self.rnattxsynrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16318,14 +15979,9 @@ impl rt::Model for RnatStats {
             9 => self.rnattxbytesrate.as_field_mut(),
             10 => self.rnattxpktsrate.as_field_mut(),
             11 => self.rnattxsynrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatStats {
@@ -16455,6 +16111,7 @@ impl rt::Model for Rnat6Stats {
             9 => self.rnat6txbytesrate.as_field(),
             10 => self.rnat6txpktsrate.as_field(),
             11 => self.rnat6txsynrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16472,14 +16129,9 @@ impl rt::Model for Rnat6Stats {
             9 => self.rnat6txbytesrate.as_field_mut(),
             10 => self.rnat6txpktsrate.as_field_mut(),
             11 => self.rnat6txsynrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rnat6Stats {
@@ -16595,6 +16247,7 @@ impl rt::Model for RnatipStats {
             11 => self.iprnattxpktsrate.as_field(),
             12 => self.iprnattxsynrate.as_field(),
             13 => self.iptd.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16614,14 +16267,9 @@ impl rt::Model for RnatipStats {
             11 => self.iprnattxpktsrate.as_field_mut(),
             12 => self.iprnattxsynrate.as_field_mut(),
             13 => self.iptd.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RnatipStats {
@@ -16722,6 +16370,7 @@ impl rt::Model for TunnelipStats {
             7 => self.tnltxbytesrate.as_field(),
             8 => self.tnltxpktsrate.as_field(),
             9 => self.tunnelip.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16737,14 +16386,9 @@ impl rt::Model for TunnelipStats {
             7 => self.tnltxbytesrate.as_field_mut(),
             8 => self.tnltxpktsrate.as_field_mut(),
             9 => self.tunnelip.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunnelipStats {
@@ -16845,6 +16489,7 @@ impl rt::Model for Tunnelip6Stats {
             7 => self.tnltxbytesrate.as_field(),
             8 => self.tnltxpktsrate.as_field(),
             9 => self.tunnelip6.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16860,14 +16505,9 @@ impl rt::Model for Tunnelip6Stats {
             7 => self.tnltxbytesrate.as_field_mut(),
             8 => self.tnltxpktsrate.as_field_mut(),
             9 => self.tunnelip6.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tunnelip6Stats {
@@ -16978,6 +16618,7 @@ impl rt::Model for VlanStats {
             9 => self.vlantottxpkts.as_field(),
             10 => self.vlantxbytesrate.as_field(),
             11 => self.vlantxpktsrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16995,14 +16636,9 @@ impl rt::Model for VlanStats {
             9 => self.vlantottxpkts.as_field_mut(),
             10 => self.vlantxbytesrate.as_field_mut(),
             11 => self.vlantxpktsrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanStats {
@@ -17105,6 +16741,7 @@ impl rt::Model for VxlanStats {
             7 => self.vxlantottxpkts.as_field(),
             8 => self.vxlantxbytesrate.as_field(),
             9 => self.vxlantxpktsrate.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17120,14 +16757,9 @@ impl rt::Model for VxlanStats {
             7 => self.vxlantottxpkts.as_field_mut(),
             8 => self.vxlantxbytesrate.as_field_mut(),
             9 => self.vxlantxpktsrate.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanStats {
@@ -17306,6 +16938,7 @@ impl rt::Model for Vlan {
             18 => self.tagifaces.as_field(),
             19 => self.vlantd.as_field(),
             20 => self.vxlan.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17332,14 +16965,9 @@ impl rt::Model for Vlan {
             18 => self.tagifaces.as_field_mut(),
             19 => self.vlantd.as_field_mut(),
             20 => self.vxlan.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vlan {
@@ -17495,6 +17123,7 @@ impl rt::Model for VlanBinding {
             3 => self.vlan_linkset_binding.as_field(),
             4 => self.vlan_nsip6_binding.as_field(),
             5 => self.vlan_nsip_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17506,14 +17135,9 @@ impl rt::Model for VlanBinding {
             3 => self.vlan_linkset_binding.as_field_mut(),
             4 => self.vlan_nsip6_binding.as_field_mut(),
             5 => self.vlan_nsip_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanBinding {
@@ -17612,6 +17236,7 @@ impl rt::Model for VlanChannelBinding {
             2 => self.ifnum.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.tagged.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17622,14 +17247,9 @@ impl rt::Model for VlanChannelBinding {
             2 => self.ifnum.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.tagged.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanChannelBinding {
@@ -17767,6 +17387,7 @@ impl rt::Model for VlanInterfaceBinding {
             2 => self.ifnum.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.tagged.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17777,14 +17398,9 @@ impl rt::Model for VlanInterfaceBinding {
             2 => self.ifnum.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.tagged.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanInterfaceBinding {
@@ -17922,6 +17538,7 @@ impl rt::Model for VlanLinksetBinding {
             2 => self.ifnum.as_field(),
             3 => self.ownergroup.as_field(),
             4 => self.tagged.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17932,14 +17549,9 @@ impl rt::Model for VlanLinksetBinding {
             2 => self.ifnum.as_field_mut(),
             3 => self.ownergroup.as_field_mut(),
             4 => self.tagged.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanLinksetBinding {
@@ -18083,6 +17695,7 @@ impl rt::Model for VlanNsip6Binding {
             3 => self.netmask.as_field(),
             4 => self.ownergroup.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18094,14 +17707,9 @@ impl rt::Model for VlanNsip6Binding {
             3 => self.netmask.as_field_mut(),
             4 => self.ownergroup.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanNsip6Binding {
@@ -18252,6 +17860,7 @@ impl rt::Model for VlanNsipBinding {
             3 => self.netmask.as_field(),
             4 => self.ownergroup.as_field(),
             5 => self.td.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18263,14 +17872,9 @@ impl rt::Model for VlanNsipBinding {
             3 => self.netmask.as_field_mut(),
             4 => self.ownergroup.as_field_mut(),
             5 => self.td.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VlanNsipBinding {
@@ -18525,6 +18129,7 @@ impl rt::Model for Vrid {
             14 => self.trackifnumpriority.as_field(),
             15 => self.tracking.as_field(),
             16 => self.type_.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18547,14 +18152,9 @@ impl rt::Model for Vrid {
             14 => self.trackifnumpriority.as_field_mut(),
             15 => self.tracking.as_field_mut(),
             16 => self.type_.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid {
@@ -18821,6 +18421,7 @@ impl rt::Model for Vrid6 {
             15 => self.trackifnumpriority.as_field(),
             16 => self.tracking.as_field(),
             17 => self.type_.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18844,14 +18445,9 @@ impl rt::Model for Vrid6 {
             15 => self.trackifnumpriority.as_field_mut(),
             16 => self.tracking.as_field_mut(),
             17 => self.type_.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6 {
@@ -19031,6 +18627,7 @@ impl rt::Model for Vrid6Binding {
             3 => self.vrid6_nsip6_binding.as_field(),
             4 => self.vrid6_nsip_binding.as_field(),
             5 => self.vrid6_trackinterface_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19042,14 +18639,9 @@ impl rt::Model for Vrid6Binding {
             3 => self.vrid6_nsip6_binding.as_field_mut(),
             4 => self.vrid6_nsip_binding.as_field_mut(),
             5 => self.vrid6_trackinterface_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6Binding {
@@ -19148,6 +18740,7 @@ impl rt::Model for Vrid6ChannelBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19158,14 +18751,9 @@ impl rt::Model for Vrid6ChannelBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6ChannelBinding {
@@ -19284,6 +18872,7 @@ impl rt::Model for Vrid6InterfaceBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19294,14 +18883,9 @@ impl rt::Model for Vrid6InterfaceBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6InterfaceBinding {
@@ -19420,6 +19004,7 @@ impl rt::Model for Vrid6Nsip6Binding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19429,14 +19014,9 @@ impl rt::Model for Vrid6Nsip6Binding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6Nsip6Binding {
@@ -19530,6 +19110,7 @@ impl rt::Model for Vrid6NsipBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19539,14 +19120,9 @@ impl rt::Model for Vrid6NsipBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6NsipBinding {
@@ -19644,6 +19220,7 @@ impl rt::Model for Vrid6TrackinterfaceBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.trackifnum.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19653,14 +19230,9 @@ impl rt::Model for Vrid6TrackinterfaceBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.trackifnum.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vrid6TrackinterfaceBinding {
@@ -19790,6 +19362,7 @@ impl rt::Model for VridBinding {
             3 => self.vrid_nsip6_binding.as_field(),
             4 => self.vrid_nsip_binding.as_field(),
             5 => self.vrid_trackinterface_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19801,14 +19374,9 @@ impl rt::Model for VridBinding {
             3 => self.vrid_nsip6_binding.as_field_mut(),
             4 => self.vrid_nsip_binding.as_field_mut(),
             5 => self.vrid_trackinterface_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridBinding {
@@ -19907,6 +19475,7 @@ impl rt::Model for VridChannelBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19917,14 +19486,9 @@ impl rt::Model for VridChannelBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridChannelBinding {
@@ -20043,6 +19607,7 @@ impl rt::Model for VridInterfaceBinding {
             2 => self.id.as_field(),
             3 => self.ifnum.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20053,14 +19618,9 @@ impl rt::Model for VridInterfaceBinding {
             2 => self.id.as_field_mut(),
             3 => self.ifnum.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridInterfaceBinding {
@@ -20179,6 +19739,7 @@ impl rt::Model for VridNsip6Binding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20188,14 +19749,9 @@ impl rt::Model for VridNsip6Binding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridNsip6Binding {
@@ -20289,6 +19845,7 @@ impl rt::Model for VridNsipBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.ipaddress.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20298,14 +19855,9 @@ impl rt::Model for VridNsipBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.ipaddress.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridNsipBinding {
@@ -20403,6 +19955,7 @@ impl rt::Model for VridTrackinterfaceBinding {
             1 => self.flags.as_field(),
             2 => self.id.as_field(),
             3 => self.trackifnum.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20412,14 +19965,9 @@ impl rt::Model for VridTrackinterfaceBinding {
             1 => self.flags.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.trackifnum.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VridTrackinterfaceBinding {
@@ -20544,6 +20092,7 @@ impl rt::Model for Vridparam {
             0 => self.deadinterval.as_field(),
             1 => self.hellointerval.as_field(),
             2 => self.sendtomaster.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20552,14 +20101,9 @@ impl rt::Model for Vridparam {
             0 => self.deadinterval.as_field_mut(),
             1 => self.hellointerval.as_field_mut(),
             2 => self.sendtomaster.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vridparam {
@@ -20742,6 +20286,7 @@ impl rt::Model for Vxlan {
             8 => self.td.as_field(),
             9 => self.type_.as_field(),
             10 => self.vlan.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20758,14 +20303,9 @@ impl rt::Model for Vxlan {
             8 => self.td.as_field_mut(),
             9 => self.type_.as_field_mut(),
             10 => self.vlan.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vxlan {
@@ -20929,6 +20469,7 @@ impl rt::Model for VxlanBinding {
             2 => self.vxlan_nsip6_binding.as_field(),
             3 => self.vxlan_nsip_binding.as_field(),
             4 => self.vxlan_srcip_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20939,14 +20480,9 @@ impl rt::Model for VxlanBinding {
             2 => self.vxlan_nsip6_binding.as_field_mut(),
             3 => self.vxlan_nsip_binding.as_field_mut(),
             4 => self.vxlan_srcip_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanBinding {
@@ -21026,6 +20562,7 @@ impl rt::Model for VxlanIptunnelBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.tunnel.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21034,14 +20571,9 @@ impl rt::Model for VxlanIptunnelBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.tunnel.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanIptunnelBinding {
@@ -21131,6 +20663,7 @@ impl rt::Model for VxlanNsip6Binding {
             1 => self.id.as_field(),
             2 => self.ipaddress.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21140,14 +20673,9 @@ impl rt::Model for VxlanNsip6Binding {
             1 => self.id.as_field_mut(),
             2 => self.ipaddress.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanNsip6Binding {
@@ -21266,6 +20794,7 @@ impl rt::Model for VxlanNsipBinding {
             1 => self.id.as_field(),
             2 => self.ipaddress.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21275,14 +20804,9 @@ impl rt::Model for VxlanNsipBinding {
             1 => self.id.as_field_mut(),
             2 => self.ipaddress.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanNsipBinding {
@@ -21407,6 +20931,7 @@ impl rt::Model for VxlanSrcipBinding {
             0 => self.count.as_field(),
             1 => self.id.as_field(),
             2 => self.srcip.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21415,14 +20940,9 @@ impl rt::Model for VxlanSrcipBinding {
             0 => self.count.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.srcip.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanSrcipBinding {
@@ -21536,6 +21056,7 @@ impl rt::Model for Vxlanvlanmap {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21543,14 +21064,9 @@ impl rt::Model for Vxlanvlanmap {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vxlanvlanmap {
@@ -21653,6 +21169,7 @@ impl rt::Model for VxlanvlanmapBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.vxlanvlanmap_vxlan_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21660,14 +21177,9 @@ impl rt::Model for VxlanvlanmapBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.vxlanvlanmap_vxlan_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanvlanmapBinding {
@@ -21763,6 +21275,7 @@ impl rt::Model for VxlanvlanmapVxlanBinding {
             1 => self.name.as_field(),
             2 => self.vlan.as_field(),
             3 => self.vxlan.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21772,14 +21285,9 @@ impl rt::Model for VxlanvlanmapVxlanBinding {
             1 => self.name.as_field_mut(),
             2 => self.vlan.as_field_mut(),
             3 => self.vxlan.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VxlanvlanmapVxlanBinding {

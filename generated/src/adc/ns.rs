@@ -1079,6 +1079,7 @@ impl rt::Model for Nsacl {
             42 => self.type_.as_field(),
             43 => self.vlan.as_field(),
             44 => self.vxlan.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1129,14 +1130,9 @@ impl rt::Model for Nsacl {
             42 => self.type_.as_field_mut(),
             43 => self.vlan.as_field_mut(),
             44 => self.vxlan.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacl {
@@ -2374,6 +2370,7 @@ impl rt::Model for Nsacl6 {
             39 => self.type_.as_field(),
             40 => self.vlan.as_field(),
             41 => self.vxlan.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2421,14 +2418,9 @@ impl rt::Model for Nsacl6 {
             39 => self.type_.as_field_mut(),
             40 => self.vlan.as_field_mut(),
             41 => self.vxlan.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacl6 {
@@ -2749,20 +2741,16 @@ impl rt::Model for Nsacls {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.type_.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.type_.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacls {
@@ -2835,20 +2823,16 @@ impl rt::Model for Nsacls6 {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.type_.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.type_.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacls6 {
@@ -2928,6 +2912,7 @@ impl rt::Model for Nsappflowcollector {
             1 => self.ipaddress.as_field(),
             2 => self.name.as_field(),
             3 => self.port.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2937,14 +2922,9 @@ impl rt::Model for Nsappflowcollector {
             1 => self.ipaddress.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.port.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsappflowcollector {
@@ -3104,6 +3084,7 @@ impl rt::Model for Nsappflowparam {
             6 => self.httpuseragent.as_field(),
             7 => self.templaterefresh.as_field(),
             8 => self.udppmtu.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3118,14 +3099,9 @@ impl rt::Model for Nsappflowparam {
             6 => self.httpuseragent.as_field_mut(),
             7 => self.templaterefresh.as_field_mut(),
             8 => self.udppmtu.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsappflowparam {
@@ -3254,6 +3230,7 @@ impl rt::Model for Nsaptlicense {
             13 => self.serialno.as_field(),
             14 => self.sessionid.as_field(),
             15 => self.useproxy.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3275,14 +3252,9 @@ impl rt::Model for Nsaptlicense {
             13 => self.serialno.as_field_mut(),
             14 => self.sessionid.as_field_mut(),
             15 => self.useproxy.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsaptlicense {
@@ -3402,6 +3374,7 @@ impl rt::Model for Nsassignment {
             11 => self.sub.as_field(),
             12 => self.undefhits.as_field(),
             13 => self.variable.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3421,14 +3394,9 @@ impl rt::Model for Nsassignment {
             11 => self.sub.as_field_mut(),
             12 => self.undefhits.as_field_mut(),
             13 => self.variable.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsassignment {
@@ -3496,7 +3464,7 @@ impl Nsassignment {
         self
     }
     /// Sets [`sub`](Self::sub).
-    pub fn sub(mut self, sub: impl Into<String>) -> Self {
+    pub fn with_sub(mut self, sub: impl Into<String>) -> Self {
         self.sub = Some(sub.into());
         self
     }
@@ -3907,6 +3875,7 @@ impl rt::Model for Nscapacity {
             12 => self.username.as_field(),
             13 => self.vcpu.as_field(),
             14 => self.vcpucount.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3927,14 +3896,9 @@ impl rt::Model for Nscapacity {
             12 => self.username.as_field_mut(),
             13 => self.vcpu.as_field_mut(),
             14 => self.vcpucount.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nscapacity {
@@ -4112,6 +4076,7 @@ impl rt::Model for Nscentralmanagementserver {
             12 => self.type_.as_field(),
             13 => self.username.as_field(),
             14 => self.validatecert.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4132,14 +4097,9 @@ impl rt::Model for Nscentralmanagementserver {
             12 => self.type_.as_field_mut(),
             13 => self.username.as_field_mut(),
             14 => self.validatecert.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nscentralmanagementserver {
@@ -4271,20 +4231,16 @@ impl rt::Model for Nschannelparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.vfautorecover.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.vfautorecover.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nschannelparam {
@@ -4695,6 +4651,7 @@ impl rt::Model for Nsconfig {
             51 => self.template.as_field(),
             52 => self.timezone.as_field(),
             53 => self.weakpassword.as_field(),
+            54 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4754,14 +4711,9 @@ impl rt::Model for Nsconfig {
             51 => self.template.as_field_mut(),
             52 => self.timezone.as_field_mut(),
             53 => self.weakpassword.as_field_mut(),
+            54 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconfig {
@@ -4871,20 +4823,16 @@ impl rt::Model for Nsconfigview {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconfigview {
@@ -6157,6 +6105,7 @@ impl rt::Model for Nsconnectiontable {
             117 => self.td.as_field(),
             118 => self.trcount.as_field(),
             119 => self.txqsize.as_field(),
+            120 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6282,14 +6231,9 @@ impl rt::Model for Nsconnectiontable {
             117 => self.td.as_field_mut(),
             118 => self.trcount.as_field_mut(),
             119 => self.txqsize.as_field_mut(),
+            120 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconnectiontable {
@@ -6351,20 +6295,16 @@ impl rt::Model for Nsconsoleloginprompt {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.promptstring.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.promptstring.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsconsoleloginprompt {
@@ -6552,6 +6492,7 @@ impl rt::Model for Nscqaparam {
             17 => self.net3csqscale.as_field(),
             18 => self.net3label.as_field(),
             19 => self.net3logcoef.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6577,14 +6518,9 @@ impl rt::Model for Nscqaparam {
             17 => self.net3csqscale.as_field_mut(),
             18 => self.net3label.as_field_mut(),
             19 => self.net3logcoef.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nscqaparam {
@@ -6651,18 +6587,16 @@ impl rt::Model for Nsdhcpip {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("nsdhcpip has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("nsdhcpip has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Nsdhcpip {
@@ -6762,6 +6696,7 @@ impl rt::Model for Nsdhcpparams {
             3 => self.netmask.as_field(),
             4 => self.running.as_field(),
             5 => self.saveroute.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6773,14 +6708,9 @@ impl rt::Model for Nsdhcpparams {
             3 => self.netmask.as_field_mut(),
             4 => self.running.as_field_mut(),
             5 => self.saveroute.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsdhcpparams {
@@ -6877,6 +6807,7 @@ impl rt::Model for Nsdiameter {
             2 => self.ownernode.as_field(),
             3 => self.realm.as_field(),
             4 => self.serverclosepropagation.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6887,14 +6818,9 @@ impl rt::Model for Nsdiameter {
             2 => self.ownernode.as_field_mut(),
             3 => self.realm.as_field_mut(),
             4 => self.serverclosepropagation.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsdiameter {
@@ -7130,6 +7056,7 @@ impl rt::Model for Nsencryptionkey {
             4 => self.method.as_field(),
             5 => self.name.as_field(),
             6 => self.padding.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7142,14 +7069,9 @@ impl rt::Model for Nsencryptionkey {
             4 => self.method.as_field_mut(),
             5 => self.name.as_field_mut(),
             6 => self.padding.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsencryptionkey {
@@ -7414,6 +7336,7 @@ impl rt::Model for Nsencryptionparams {
         match index {
             0 => self.keyvalue.as_field(),
             1 => self.method.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7421,14 +7344,9 @@ impl rt::Model for Nsencryptionparams {
         match index {
             0 => self.keyvalue.as_field_mut(),
             1 => self.method.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsencryptionparams {
@@ -7534,6 +7452,7 @@ impl rt::Model for Nsevents {
             8 => self.eventno.as_field(),
             9 => self.text.as_field(),
             10 => self.time.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7550,14 +7469,9 @@ impl rt::Model for Nsevents {
             8 => self.eventno.as_field_mut(),
             9 => self.text.as_field_mut(),
             10 => self.time.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsevents {
@@ -7770,6 +7684,7 @@ impl rt::Model for Nsextension {
             10 => self.tracefunctions.as_field(),
             11 => self.tracevariables.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7788,14 +7703,9 @@ impl rt::Model for Nsextension {
             10 => self.tracefunctions.as_field_mut(),
             11 => self.tracevariables.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsextension {
@@ -7932,6 +7842,7 @@ impl rt::Model for NsextensionBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.nsextension_extensionfunction_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7939,14 +7850,9 @@ impl rt::Model for NsextensionBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.nsextension_extensionfunction_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsextensionBinding {
@@ -8110,6 +8016,7 @@ impl rt::Model for NsextensionExtensionfunctionBinding {
             11 => self.extensionfunctionname.as_field(),
             12 => self.extensionfunctionreturntype.as_field(),
             13 => self.name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8129,14 +8036,9 @@ impl rt::Model for NsextensionExtensionfunctionBinding {
             11 => self.extensionfunctionname.as_field_mut(),
             12 => self.extensionfunctionreturntype.as_field_mut(),
             13 => self.name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsextensionExtensionfunctionBinding {
@@ -8776,6 +8678,7 @@ impl rt::Model for Nsfeature {
             42 => self.urlfiltering.as_field(),
             43 => self.videooptimization.as_field(),
             44 => self.wl.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8826,14 +8729,9 @@ impl rt::Model for Nsfeature {
             42 => self.urlfiltering.as_field_mut(),
             43 => self.videooptimization.as_field_mut(),
             44 => self.wl.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsfeature {
@@ -8951,6 +8849,7 @@ impl rt::Model for Nshardware {
             9 => self.netscaleruuid.as_field(),
             10 => self.serialno.as_field(),
             11 => self.sysid.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8968,14 +8867,9 @@ impl rt::Model for Nshardware {
             9 => self.netscaleruuid.as_field_mut(),
             10 => self.serialno.as_field_mut(),
             11 => self.sysid.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshardware {
@@ -9098,6 +8992,7 @@ impl rt::Model for Nshmackey {
             2 => self.digest.as_field(),
             3 => self.keyvalue.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9108,14 +9003,9 @@ impl rt::Model for Nshmackey {
             2 => self.digest.as_field_mut(),
             3 => self.keyvalue.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshmackey {
@@ -9248,6 +9138,7 @@ impl rt::Model for Nshostname {
             0 => self.count.as_field(),
             1 => self.hostname.as_field(),
             2 => self.ownernode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9256,14 +9147,9 @@ impl rt::Model for Nshostname {
             0 => self.count.as_field_mut(),
             1 => self.hostname.as_field_mut(),
             2 => self.ownernode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshostname {
@@ -9425,6 +9311,7 @@ impl rt::Model for Nshttpparam {
             9 => self.markhttp09inval.as_field(),
             10 => self.maxreusepool.as_field(),
             11 => self.nssrvrhdr.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9442,14 +9329,9 @@ impl rt::Model for Nshttpparam {
             9 => self.markhttp09inval.as_field_mut(),
             10 => self.maxreusepool.as_field_mut(),
             11 => self.nssrvrhdr.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshttpparam {
@@ -10066,6 +9948,7 @@ impl rt::Model for Nshttpprofile {
             65 => self.spdy.as_field(),
             66 => self.weblog.as_field(),
             67 => self.websocket.as_field(),
+            68 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10139,14 +10022,9 @@ impl rt::Model for Nshttpprofile {
             65 => self.spdy.as_field_mut(),
             66 => self.weblog.as_field_mut(),
             67 => self.websocket.as_field_mut(),
+            68 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nshttpprofile {
@@ -10610,6 +10488,7 @@ impl rt::Model for Nsicapprofile {
             13 => self.reqtimeoutaction.as_field(),
             14 => self.uri.as_field(),
             15 => self.useragent.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10631,14 +10510,9 @@ impl rt::Model for Nsicapprofile {
             13 => self.reqtimeoutaction.as_field_mut(),
             14 => self.uri.as_field_mut(),
             15 => self.useragent.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsicapprofile {
@@ -11273,6 +11147,7 @@ impl rt::Model for Nsip {
             47 => self.vserver.as_field(),
             48 => self.vserverrhilevel.as_field(),
             49 => self.vserverrhimode.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11328,14 +11203,9 @@ impl rt::Model for Nsip {
             47 => self.vserver.as_field_mut(),
             48 => self.vserverrhilevel.as_field_mut(),
             49 => self.vserverrhimode.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsip {
@@ -11978,6 +11848,7 @@ impl rt::Model for Nsip6 {
             39 => self.vrid6.as_field(),
             40 => self.vserver.as_field(),
             41 => self.vserverrhilevel.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12025,14 +11896,9 @@ impl rt::Model for Nsip6 {
             39 => self.vrid6.as_field_mut(),
             40 => self.vserver.as_field_mut(),
             41 => self.vserverrhilevel.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsip6 {
@@ -12328,6 +12194,7 @@ impl rt::Model for Nskeymanagerproxy {
             2 => self.serverip.as_field(),
             3 => self.servername.as_field(),
             4 => self.status.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12338,14 +12205,9 @@ impl rt::Model for Nskeymanagerproxy {
             2 => self.serverip.as_field_mut(),
             3 => self.servername.as_field_mut(),
             4 => self.status.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nskeymanagerproxy {
@@ -12495,6 +12357,7 @@ impl rt::Model for Nslaslicense {
             6 => self.renewalprev.as_field(),
             7 => self.renewalprevdate.as_field(),
             8 => self.status.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12509,14 +12372,9 @@ impl rt::Model for Nslaslicense {
             6 => self.renewalprev.as_field_mut(),
             7 => self.renewalprevdate.as_field_mut(),
             8 => self.status.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslaslicense {
@@ -12890,6 +12748,7 @@ impl rt::Model for Nslicense {
             59 => self.videooptimization.as_field(),
             60 => self.wionns.as_field(),
             61 => self.wl.as_field(),
+            62 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12957,14 +12816,9 @@ impl rt::Model for Nslicense {
             59 => self.videooptimization.as_field_mut(),
             60 => self.wionns.as_field_mut(),
             61 => self.wl.as_field_mut(),
+            62 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicense {
@@ -13052,6 +12906,7 @@ impl rt::Model for Nslicenseparameters {
             2 => self.heartbeatinterval.as_field(),
             3 => self.inventoryrefreshinterval.as_field(),
             4 => self.licenseexpiryalerttime.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13062,14 +12917,9 @@ impl rt::Model for Nslicenseparameters {
             2 => self.heartbeatinterval.as_field_mut(),
             3 => self.inventoryrefreshinterval.as_field_mut(),
             4 => self.licenseexpiryalerttime.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseparameters {
@@ -13161,6 +13011,7 @@ impl rt::Model for Nslicenseproxyserver {
             1 => self.port.as_field(),
             2 => self.serverip.as_field(),
             3 => self.servername.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13170,14 +13021,9 @@ impl rt::Model for Nslicenseproxyserver {
             1 => self.port.as_field_mut(),
             2 => self.serverip.as_field_mut(),
             3 => self.servername.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseproxyserver {
@@ -13388,6 +13234,7 @@ impl rt::Model for Nslicenseserver {
             11 => self.status.as_field(),
             12 => self.type_.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13407,14 +13254,9 @@ impl rt::Model for Nslicenseserver {
             11 => self.status.as_field_mut(),
             12 => self.type_.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseserver {
@@ -14229,6 +14071,7 @@ impl rt::Model for Nslicenseserverpool {
             115 => self.vpx8000ptotal.as_field(),
             116 => self.vpx8000savailable.as_field(),
             117 => self.vpx8000stotal.as_field(),
+            118 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14352,14 +14195,9 @@ impl rt::Model for Nslicenseserverpool {
             115 => self.vpx8000ptotal.as_field_mut(),
             116 => self.vpx8000savailable.as_field_mut(),
             117 => self.vpx8000stotal.as_field_mut(),
+            118 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslicenseserverpool {
@@ -14541,6 +14379,7 @@ impl rt::Model for Nslimitidentifier {
             15 => self.total.as_field(),
             16 => self.trapscomputedintimeslice.as_field(),
             17 => self.trapsintimeslice.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14564,14 +14403,9 @@ impl rt::Model for Nslimitidentifier {
             15 => self.total.as_field_mut(),
             16 => self.trapscomputedintimeslice.as_field_mut(),
             17 => self.trapsintimeslice.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslimitidentifier {
@@ -14724,6 +14558,7 @@ impl rt::Model for NslimitidentifierBinding {
         match index {
             0 => self.limitidentifier.as_field(),
             1 => self.nslimitidentifier_nslimitsessions_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14731,14 +14566,9 @@ impl rt::Model for NslimitidentifierBinding {
         match index {
             0 => self.limitidentifier.as_field_mut(),
             1 => self.nslimitidentifier_nslimitsessions_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NslimitidentifierBinding {
@@ -14816,6 +14646,7 @@ impl rt::Model for NslimitidentifierNslimitsessionsBinding {
         match index {
             0 => self.count.as_field(),
             1 => self.limitidentifier.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14823,14 +14654,9 @@ impl rt::Model for NslimitidentifierNslimitsessionsBinding {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.limitidentifier.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NslimitidentifierNslimitsessionsBinding {
@@ -14916,6 +14742,7 @@ impl rt::Model for Nslimitselector {
             0 => self.count.as_field(),
             1 => self.rule.as_field(),
             2 => self.selectorname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14924,14 +14751,9 @@ impl rt::Model for Nslimitselector {
             0 => self.count.as_field_mut(),
             1 => self.rule.as_field_mut(),
             2 => self.selectorname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslimitselector {
@@ -15101,6 +14923,7 @@ impl rt::Model for Nslimitsessions {
             12 => self.selectoripv62.as_field(),
             13 => self.timeout.as_field(),
             14 => self.unit.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15121,14 +14944,9 @@ impl rt::Model for Nslimitsessions {
             12 => self.selectoripv62.as_field_mut(),
             13 => self.timeout.as_field_mut(),
             14 => self.unit.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nslimitsessions {
@@ -15220,6 +15038,7 @@ impl rt::Model for Nsmgmtparam {
             1 => self.httpdmaxreqworkers.as_field(),
             2 => self.mgmthttpport.as_field(),
             3 => self.mgmthttpsport.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15229,14 +15048,9 @@ impl rt::Model for Nsmgmtparam {
             1 => self.httpdmaxreqworkers.as_field_mut(),
             2 => self.mgmthttpport.as_field_mut(),
             3 => self.mgmthttpsport.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsmgmtparam {
@@ -15431,6 +15245,7 @@ impl rt::Model for Nsmigration {
             16 => self.srcip.as_field(),
             17 => self.srcport.as_field(),
             18 => self.timeout.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15455,14 +15270,9 @@ impl rt::Model for Nsmigration {
             16 => self.srcip.as_field_mut(),
             17 => self.srcport.as_field_mut(),
             18 => self.timeout.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsmigration {
@@ -15717,6 +15527,7 @@ impl rt::Model for Nsmode {
             19 => self.ulfd.as_field(),
             20 => self.usip.as_field(),
             21 => self.usnip.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15744,14 +15555,9 @@ impl rt::Model for Nsmode {
             19 => self.ulfd.as_field_mut(),
             20 => self.usip.as_field_mut(),
             21 => self.usnip.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsmode {
@@ -15821,20 +15627,16 @@ impl rt::Model for Nsnextgenapi {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsnextgenapi {
@@ -16089,6 +15891,7 @@ impl rt::Model for Nsparam {
             26 => self.tcpcip.as_field(),
             27 => self.timezone.as_field(),
             28 => self.useproxyport.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16123,14 +15926,9 @@ impl rt::Model for Nsparam {
             26 => self.tcpcip.as_field_mut(),
             27 => self.timezone.as_field_mut(),
             28 => self.useproxyport.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsparam {
@@ -16303,6 +16101,7 @@ impl rt::Model for Nspartition {
             9 => self.partitiontype.as_field(),
             10 => self.pmacinternal.as_field(),
             11 => self.save.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16320,14 +16119,9 @@ impl rt::Model for Nspartition {
             9 => self.partitiontype.as_field_mut(),
             10 => self.pmacinternal.as_field_mut(),
             11 => self.save.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspartition {
@@ -16488,6 +16282,7 @@ impl rt::Model for NspartitionBinding {
             1 => self.nspartition_vlan_binding.as_field(),
             2 => self.nspartition_vxlan_binding.as_field(),
             3 => self.partitionname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16497,14 +16292,9 @@ impl rt::Model for NspartitionBinding {
             1 => self.nspartition_vlan_binding.as_field_mut(),
             2 => self.nspartition_vxlan_binding.as_field_mut(),
             3 => self.partitionname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionBinding {
@@ -16595,6 +16385,7 @@ impl rt::Model for NspartitionBridgegroupBinding {
             0 => self.count.as_field(),
             1 => self.bridgegroup.as_field(),
             2 => self.partitionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16603,14 +16394,9 @@ impl rt::Model for NspartitionBridgegroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.bridgegroup.as_field_mut(),
             2 => self.partitionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionBridgegroupBinding {
@@ -16730,6 +16516,7 @@ impl rt::Model for NspartitionVlanBinding {
             0 => self.count.as_field(),
             1 => self.partitionname.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16738,14 +16525,9 @@ impl rt::Model for NspartitionVlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.partitionname.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionVlanBinding {
@@ -16865,6 +16647,7 @@ impl rt::Model for NspartitionVxlanBinding {
             0 => self.count.as_field(),
             1 => self.partitionname.as_field(),
             2 => self.vxlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16873,14 +16656,9 @@ impl rt::Model for NspartitionVxlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.partitionname.as_field_mut(),
             2 => self.vxlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionVxlanBinding {
@@ -17001,6 +16779,7 @@ impl rt::Model for Nspartitionmac {
             0 => self.count.as_field(),
             1 => self.partitionmac.as_field(),
             2 => self.partitionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17009,14 +16788,9 @@ impl rt::Model for Nspartitionmac {
             0 => self.count.as_field_mut(),
             1 => self.partitionmac.as_field_mut(),
             2 => self.partitionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspartitionmac {
@@ -17305,6 +17079,7 @@ impl rt::Model for Nspbr {
             45 => self.vlan.as_field(),
             46 => self.vxlan.as_field(),
             47 => self.vxlanvlanmap.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17358,14 +17133,9 @@ impl rt::Model for Nspbr {
             45 => self.vlan.as_field_mut(),
             46 => self.vxlan.as_field_mut(),
             47 => self.vxlanvlanmap.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspbr {
@@ -17869,6 +17639,7 @@ impl rt::Model for Nspbr6 {
             43 => self.vlan.as_field(),
             44 => self.vxlan.as_field(),
             45 => self.vxlanvlanmap.as_field(),
+            46 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17920,14 +17691,9 @@ impl rt::Model for Nspbr6 {
             43 => self.vlan.as_field_mut(),
             44 => self.vxlan.as_field_mut(),
             45 => self.vxlanvlanmap.as_field_mut(),
+            46 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspbr6 {
@@ -18256,18 +18022,16 @@ impl rt::Model for Nspbrs {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("nspbrs has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("nspbrs has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Nspbrs {
@@ -18352,6 +18116,7 @@ impl rt::Model for Nsratecontrol {
             1 => self.tcprstthreshold.as_field(),
             2 => self.tcpthreshold.as_field(),
             3 => self.udpthreshold.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18361,14 +18126,9 @@ impl rt::Model for Nsratecontrol {
             1 => self.tcprstthreshold.as_field_mut(),
             2 => self.tcpthreshold.as_field_mut(),
             3 => self.udpthreshold.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsratecontrol {
@@ -18438,6 +18198,7 @@ impl rt::Model for Nsrollbackcmd {
         match index {
             0 => self.filename.as_field(),
             1 => self.outtype.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18445,14 +18206,9 @@ impl rt::Model for Nsrollbackcmd {
         match index {
             0 => self.filename.as_field_mut(),
             1 => self.outtype.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsrollbackcmd {
@@ -18537,6 +18293,7 @@ impl rt::Model for Nsrpcnode {
             3 => self.secure.as_field(),
             4 => self.srcip.as_field(),
             5 => self.validatecert.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18548,14 +18305,9 @@ impl rt::Model for Nsrpcnode {
             3 => self.secure.as_field_mut(),
             4 => self.srcip.as_field_mut(),
             5 => self.validatecert.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsrpcnode {
@@ -18646,6 +18398,7 @@ impl rt::Model for Nsrunningconfig {
         match index {
             0 => self.response.as_field(),
             1 => self.withdefaults.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18653,14 +18406,9 @@ impl rt::Model for Nsrunningconfig {
         match index {
             0 => self.response.as_field_mut(),
             1 => self.withdefaults.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsrunningconfig {
@@ -18720,20 +18468,16 @@ impl rt::Model for Nssavedconfig {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.textblob.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.textblob.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssavedconfig {
@@ -18817,6 +18561,7 @@ impl rt::Model for Nsservicefunction {
             0 => self.count.as_field(),
             1 => self.ingressvlan.as_field(),
             2 => self.servicefunctionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18825,14 +18570,9 @@ impl rt::Model for Nsservicefunction {
             0 => self.count.as_field_mut(),
             1 => self.ingressvlan.as_field_mut(),
             2 => self.servicefunctionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsservicefunction {
@@ -18952,6 +18692,7 @@ impl rt::Model for Nsservicepath {
         match index {
             0 => self.count.as_field(),
             1 => self.servicepathname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18959,14 +18700,9 @@ impl rt::Model for Nsservicepath {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.servicepathname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsservicepath {
@@ -19074,6 +18810,7 @@ impl rt::Model for NsservicepathBinding {
         match index {
             0 => self.nsservicepath_nsservicefunction_binding.as_field(),
             1 => self.servicepathname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19081,14 +18818,9 @@ impl rt::Model for NsservicepathBinding {
         match index {
             0 => self.nsservicepath_nsservicefunction_binding.as_field_mut(),
             1 => self.servicepathname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsservicepathBinding {
@@ -19193,6 +18925,7 @@ impl rt::Model for NsservicepathNsservicefunctionBinding {
             1 => self.index.as_field(),
             2 => self.servicefunction.as_field(),
             3 => self.servicepathname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19202,14 +18935,9 @@ impl rt::Model for NsservicepathNsservicefunctionBinding {
             1 => self.index.as_field_mut(),
             2 => self.servicefunction.as_field_mut(),
             3 => self.servicepathname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsservicepathNsservicefunctionBinding {
@@ -19252,7 +18980,7 @@ impl NsservicepathNsservicefunctionBinding {
         }
     }
     /// Sets [`index`](Self::index).
-    pub fn index(mut self, index: impl Into<rt::Number>) -> Self {
+    pub fn with_index(mut self, index: impl Into<rt::Number>) -> Self {
         self.index = Some(index.into());
         self
     }
@@ -19388,6 +19116,7 @@ impl rt::Model for Nssimpleacl {
             7 => self.srcip.as_field(),
             8 => self.td.as_field(),
             9 => self.ttl.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19403,14 +19132,9 @@ impl rt::Model for Nssimpleacl {
             7 => self.srcip.as_field_mut(),
             8 => self.td.as_field_mut(),
             9 => self.ttl.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssimpleacl {
@@ -19592,6 +19316,7 @@ impl rt::Model for Nssimpleacl6 {
             7 => self.srcipv6.as_field(),
             8 => self.td.as_field(),
             9 => self.ttl.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19607,14 +19332,9 @@ impl rt::Model for Nssimpleacl6 {
             7 => self.srcipv6.as_field_mut(),
             8 => self.td.as_field_mut(),
             9 => self.ttl.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssimpleacl6 {
@@ -19779,6 +19499,7 @@ impl rt::Model for Nssourceroutecachetable {
             2 => self.sourceip.as_field(),
             3 => self.sourcemac.as_field(),
             4 => self.vlan.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19789,14 +19510,9 @@ impl rt::Model for Nssourceroutecachetable {
             2 => self.sourceip.as_field_mut(),
             3 => self.sourcemac.as_field_mut(),
             4 => self.vlan.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssourceroutecachetable {
@@ -19907,6 +19623,7 @@ impl rt::Model for Nsspparams {
             2 => self.feature.as_field(),
             3 => self.table0.as_field(),
             4 => self.throttle.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19917,14 +19634,9 @@ impl rt::Model for Nsspparams {
             2 => self.feature.as_field_mut(),
             3 => self.table0.as_field_mut(),
             4 => self.throttle.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsspparams {
@@ -20006,20 +19718,16 @@ impl rt::Model for Nsstats {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cleanuplevel.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cleanuplevel.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsstats {
@@ -20084,6 +19792,7 @@ impl rt::Model for Nssurgeq {
             0 => self.name.as_field(),
             1 => self.port.as_field(),
             2 => self.servername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20092,14 +19801,9 @@ impl rt::Model for Nssurgeq {
             0 => self.name.as_field_mut(),
             1 => self.port.as_field_mut(),
             2 => self.servername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssurgeq {
@@ -20177,6 +19881,7 @@ impl rt::Model for Nstcpbufparam {
             1 => self.feature.as_field(),
             2 => self.memlimit.as_field(),
             3 => self.size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20186,14 +19891,9 @@ impl rt::Model for Nstcpbufparam {
             1 => self.feature.as_field_mut(),
             2 => self.memlimit.as_field_mut(),
             3 => self.size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstcpbufparam {
@@ -20666,6 +20366,7 @@ impl rt::Model for Nstcpparam {
             50 => self.tcpmaxretries.as_field(),
             51 => self.ws.as_field(),
             52 => self.wsval.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20724,14 +20425,9 @@ impl rt::Model for Nstcpparam {
             50 => self.tcpmaxretries.as_field_mut(),
             51 => self.ws.as_field_mut(),
             52 => self.wsval.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstcpparam {
@@ -21311,6 +21007,7 @@ impl rt::Model for Nstcpprofile {
             60 => self.timestamp.as_field(),
             61 => self.ws.as_field(),
             62 => self.wsval.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21379,14 +21076,9 @@ impl rt::Model for Nstcpprofile {
             60 => self.timestamp.as_field_mut(),
             61 => self.ws.as_field_mut(),
             62 => self.wsval.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstcpprofile {
@@ -22152,6 +21844,7 @@ impl rt::Model for Nstestlicense {
             55 => self.urlfiltering.as_field(),
             56 => self.videooptimization.as_field(),
             57 => self.wl.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22215,14 +21908,9 @@ impl rt::Model for Nstestlicense {
             55 => self.urlfiltering.as_field_mut(),
             56 => self.videooptimization.as_field_mut(),
             57 => self.wl.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstestlicense {
@@ -22415,6 +22103,7 @@ impl rt::Model for Nstimeout {
             13 => self.tcpclient.as_field(),
             14 => self.tcpserver.as_field(),
             15 => self.zombie.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22436,14 +22125,9 @@ impl rt::Model for Nstimeout {
             13 => self.tcpclient.as_field_mut(),
             14 => self.tcpserver.as_field_mut(),
             15 => self.zombie.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstimeout {
@@ -22560,6 +22244,7 @@ impl rt::Model for Nstimer {
             3 => self.name.as_field(),
             4 => self.newname.as_field(),
             5 => self.unit.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22571,14 +22256,9 @@ impl rt::Model for Nstimer {
             3 => self.name.as_field_mut(),
             4 => self.newname.as_field_mut(),
             5 => self.unit.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstimer {
@@ -22747,6 +22427,7 @@ impl rt::Model for NstimerAutoscalepolicyBinding {
             5 => self.samplesize.as_field(),
             6 => self.threshold.as_field(),
             7 => self.vserver.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22760,14 +22441,9 @@ impl rt::Model for NstimerAutoscalepolicyBinding {
             5 => self.samplesize.as_field_mut(),
             6 => self.threshold.as_field_mut(),
             7 => self.vserver.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstimerAutoscalepolicyBinding {
@@ -22900,6 +22576,7 @@ impl rt::Model for NstimerBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.nstimer_autoscalepolicy_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22907,14 +22584,9 @@ impl rt::Model for NstimerBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.nstimer_autoscalepolicy_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstimerBinding {
@@ -22995,6 +22667,7 @@ impl rt::Model for Nstimezone {
         match index {
             0 => self.count.as_field(),
             1 => self.value.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23002,14 +22675,9 @@ impl rt::Model for Nstimezone {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.value.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstimezone {
@@ -23117,6 +22785,7 @@ impl rt::Model for Nstrafficdomain {
             2 => self.state.as_field(),
             3 => self.td.as_field(),
             4 => self.vmac.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23127,14 +22796,9 @@ impl rt::Model for Nstrafficdomain {
             2 => self.state.as_field_mut(),
             3 => self.td.as_field_mut(),
             4 => self.vmac.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nstrafficdomain {
@@ -23275,6 +22939,7 @@ impl rt::Model for NstrafficdomainBinding {
             1 => self.nstrafficdomain_vlan_binding.as_field(),
             2 => self.nstrafficdomain_vxlan_binding.as_field(),
             3 => self.td.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23284,14 +22949,9 @@ impl rt::Model for NstrafficdomainBinding {
             1 => self.nstrafficdomain_vlan_binding.as_field_mut(),
             2 => self.nstrafficdomain_vxlan_binding.as_field_mut(),
             3 => self.td.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainBinding {
@@ -23377,6 +23037,7 @@ impl rt::Model for NstrafficdomainBridgegroupBinding {
             0 => self.count.as_field(),
             1 => self.bridgegroup.as_field(),
             2 => self.td.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23385,14 +23046,9 @@ impl rt::Model for NstrafficdomainBridgegroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.bridgegroup.as_field_mut(),
             2 => self.td.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainBridgegroupBinding {
@@ -23507,6 +23163,7 @@ impl rt::Model for NstrafficdomainVlanBinding {
             0 => self.count.as_field(),
             1 => self.td.as_field(),
             2 => self.vlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23515,14 +23172,9 @@ impl rt::Model for NstrafficdomainVlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.td.as_field_mut(),
             2 => self.vlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainVlanBinding {
@@ -23637,6 +23289,7 @@ impl rt::Model for NstrafficdomainVxlanBinding {
             0 => self.count.as_field(),
             1 => self.td.as_field(),
             2 => self.vxlan.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23645,14 +23298,9 @@ impl rt::Model for NstrafficdomainVxlanBinding {
             0 => self.count.as_field_mut(),
             1 => self.td.as_field_mut(),
             2 => self.vxlan.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainVxlanBinding {
@@ -23873,6 +23521,7 @@ impl rt::Model for Nsvariable {
             8 => self.referencecount.as_field(),
             9 => self.scope.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23889,14 +23538,9 @@ impl rt::Model for Nsvariable {
             8 => self.referencecount.as_field_mut(),
             9 => self.scope.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsvariable {
@@ -24053,6 +23697,7 @@ impl rt::Model for Nsversion {
             0 => self.installedversion.as_field(),
             1 => self.mode.as_field(),
             2 => self.version.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24061,14 +23706,9 @@ impl rt::Model for Nsversion {
             0 => self.installedversion.as_field_mut(),
             1 => self.mode.as_field_mut(),
             2 => self.version.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsversion {
@@ -24202,6 +23842,7 @@ impl rt::Model for Nsvpxparam {
             6 => self.technicalsupportpin.as_field(),
             7 => self.vpxenvironment.as_field(),
             8 => self.vpxoemcode.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24216,14 +23857,9 @@ impl rt::Model for Nsvpxparam {
             6 => self.technicalsupportpin.as_field_mut(),
             7 => self.vpxenvironment.as_field_mut(),
             8 => self.vpxoemcode.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsvpxparam {
@@ -24320,6 +23956,7 @@ impl rt::Model for Nsweblogparam {
             2 => self.customreqhdrs.as_field(),
             3 => self.customrsphdrs.as_field(),
             4 => self.feature.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24330,14 +23967,9 @@ impl rt::Model for Nsweblogparam {
             2 => self.customreqhdrs.as_field_mut(),
             3 => self.customrsphdrs.as_field_mut(),
             4 => self.feature.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsweblogparam {
@@ -24430,6 +24062,7 @@ impl rt::Model for Nsxmlnamespace {
             2 => self.description.as_field(),
             3 => self.namespace.as_field(),
             4 => self.prefix.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24440,14 +24073,9 @@ impl rt::Model for Nsxmlnamespace {
             2 => self.description.as_field_mut(),
             3 => self.namespace.as_field_mut(),
             4 => self.prefix.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsxmlnamespace {
@@ -24562,20 +24190,16 @@ impl rt::Model for Reboot {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.warm.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.warm.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Reboot {
@@ -24635,18 +24259,16 @@ impl rt::Model for Shutdown {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("shutdown has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("shutdown has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Shutdown {
@@ -25036,6 +24658,7 @@ impl rt::Model for NsStats {
             71 => self.tottxmbits.as_field(),
             72 => self.transtime.as_field(),
             73 => self.txmbitsrate.as_field(),
+            74 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25115,14 +24738,9 @@ impl rt::Model for NsStats {
             71 => self.tottxmbits.as_field_mut(),
             72 => self.transtime.as_field_mut(),
             73 => self.txmbitsrate.as_field_mut(),
+            74 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsStats {
@@ -25283,6 +24901,7 @@ impl rt::Model for NsaclStats {
             20 => self.dfdacltothits.as_field(),
             21 => self.dfdacltotmisses.as_field(),
             22 => self.effectiveacltotcount.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25311,14 +24930,9 @@ impl rt::Model for NsaclStats {
             20 => self.dfdacltothits.as_field_mut(),
             21 => self.dfdacltotmisses.as_field_mut(),
             22 => self.effectiveacltotcount.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsaclStats {
@@ -25485,6 +25099,7 @@ impl rt::Model for Nsacl6Stats {
             21 => self.dfdacl6totcount.as_field(),
             22 => self.dfdacl6tothits.as_field(),
             23 => self.dfdacl6totmisses.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25514,14 +25129,9 @@ impl rt::Model for Nsacl6Stats {
             21 => self.dfdacl6totcount.as_field_mut(),
             22 => self.dfdacl6tothits.as_field_mut(),
             23 => self.dfdacl6totmisses.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nsacl6Stats {
@@ -25629,6 +25239,7 @@ impl rt::Model for NslimitidentifierStats {
             5 => self.ratelmtsessionobjhits.as_field(),
             6 => self.sortby.as_field(),
             7 => self.sortorder.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25642,14 +25253,9 @@ impl rt::Model for NslimitidentifierStats {
             5 => self.ratelmtsessionobjhits.as_field_mut(),
             6 => self.sortby.as_field_mut(),
             7 => self.sortorder.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NslimitidentifierStats {
@@ -25730,6 +25336,7 @@ impl rt::Model for NsmemoryStats {
             2 => self.memcurallocper.as_field(),
             3 => self.memcurinkb.as_field(),
             4 => self.pool.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25740,14 +25347,9 @@ impl rt::Model for NsmemoryStats {
             2 => self.memcurallocper.as_field_mut(),
             3 => self.memcurinkb.as_field_mut(),
             4 => self.pool.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsmemoryStats {
@@ -25894,6 +25496,7 @@ impl rt::Model for NspartitionStats {
             11 => self.totalconnectiondrops.as_field(),
             12 => self.totaldrops.as_field(),
             13 => self.totaltokendrops.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25913,14 +25516,9 @@ impl rt::Model for NspartitionStats {
             11 => self.totalconnectiondrops.as_field_mut(),
             12 => self.totaldrops.as_field_mut(),
             13 => self.totaltokendrops.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspartitionStats {
@@ -26041,6 +25639,7 @@ impl rt::Model for NspbrStats {
             11 => self.pbrtotnulldrop.as_field(),
             12 => self.pbrtotpktsallowed.as_field(),
             13 => self.pbrtotpktsdenied.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26060,14 +25659,9 @@ impl rt::Model for NspbrStats {
             11 => self.pbrtotnulldrop.as_field_mut(),
             12 => self.pbrtotpktsallowed.as_field_mut(),
             13 => self.pbrtotpktsdenied.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NspbrStats {
@@ -26188,6 +25782,7 @@ impl rt::Model for Nspbr6Stats {
             11 => self.pbr6totnulldrop.as_field(),
             12 => self.pbr6totpktsallowed.as_field(),
             13 => self.pbr6totpktsdenied.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26207,14 +25802,9 @@ impl rt::Model for Nspbr6Stats {
             11 => self.pbr6totnulldrop.as_field_mut(),
             12 => self.pbr6totpktsallowed.as_field_mut(),
             13 => self.pbr6totpktsdenied.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nspbr6Stats {
@@ -26323,6 +25913,7 @@ impl rt::Model for NssimpleaclStats {
             9 => self.sacltotpktsallowed.as_field(),
             10 => self.sacltotpktsbridged.as_field(),
             11 => self.sacltotpktsdenied.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26340,14 +25931,9 @@ impl rt::Model for NssimpleaclStats {
             9 => self.sacltotpktsallowed.as_field_mut(),
             10 => self.sacltotpktsbridged.as_field_mut(),
             11 => self.sacltotpktsdenied.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssimpleaclStats {
@@ -26452,6 +26038,7 @@ impl rt::Model for Nssimpleacl6Stats {
             9 => self.sacl6totpktsallowed.as_field(),
             10 => self.sacl6totpktsbridged.as_field(),
             11 => self.sacl6totpktsdenied.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26469,14 +26056,9 @@ impl rt::Model for Nssimpleacl6Stats {
             9 => self.sacl6totpktsallowed.as_field_mut(),
             10 => self.sacl6totpktsbridged.as_field_mut(),
             11 => self.sacl6totpktsdenied.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssimpleacl6Stats {
@@ -26567,6 +26149,7 @@ impl rt::Model for NstrafficdomainStats {
             5 => self.nstdtottxpkts.as_field(),
             6 => self.nstdtxpktsrate.as_field(),
             7 => self.td.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26580,14 +26163,9 @@ impl rt::Model for NstrafficdomainStats {
             5 => self.nstdtottxpkts.as_field_mut(),
             6 => self.nstdtxpktsrate.as_field_mut(),
             7 => self.td.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NstrafficdomainStats {

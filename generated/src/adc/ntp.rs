@@ -66,6 +66,7 @@ impl rt::Model for Ntpparam {
             1 => self.autokeylogsec.as_field(),
             2 => self.revokelogsec.as_field(),
             3 => self.trustedkey.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -75,14 +76,9 @@ impl rt::Model for Ntpparam {
             1 => self.autokeylogsec.as_field_mut(),
             2 => self.revokelogsec.as_field_mut(),
             3 => self.trustedkey.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpparam {
@@ -187,6 +183,7 @@ impl rt::Model for Ntpserver {
             5 => self.preferredntpserver.as_field(),
             6 => self.serverip.as_field(),
             7 => self.servername.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -200,14 +197,9 @@ impl rt::Model for Ntpserver {
             5 => self.preferredntpserver.as_field_mut(),
             6 => self.serverip.as_field_mut(),
             7 => self.servername.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpserver {
@@ -331,20 +323,16 @@ impl rt::Model for Ntpstatus {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.response.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.response.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpstatus {
@@ -420,20 +408,16 @@ impl rt::Model for Ntpsync {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.state.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.state.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ntpsync {

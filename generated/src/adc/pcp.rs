@@ -187,6 +187,7 @@ impl rt::Model for Pcpmap {
             11 => self.pcpsrcip.as_field(),
             12 => self.pcpsrcport.as_field(),
             13 => self.subscrip.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -206,14 +207,9 @@ impl rt::Model for Pcpmap {
             11 => self.pcpsrcip.as_field_mut(),
             12 => self.pcpsrcport.as_field_mut(),
             13 => self.subscrip.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pcpmap {
@@ -354,6 +350,7 @@ impl rt::Model for Pcpprofile {
             5 => self.name.as_field(),
             6 => self.peer.as_field(),
             7 => self.thirdparty.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -367,14 +364,9 @@ impl rt::Model for Pcpprofile {
             5 => self.name.as_field_mut(),
             6 => self.peer.as_field_mut(),
             7 => self.thirdparty.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pcpprofile {
@@ -545,6 +537,7 @@ impl rt::Model for Pcpserver {
             2 => self.name.as_field(),
             3 => self.pcpprofile.as_field(),
             4 => self.port.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -555,14 +548,9 @@ impl rt::Model for Pcpserver {
             2 => self.name.as_field_mut(),
             3 => self.pcpprofile.as_field_mut(),
             4 => self.port.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pcpserver {
@@ -923,6 +911,7 @@ impl rt::Model for PcpserverStats {
             35 => self.pcpunsupportedprotocolrate.as_field(),
             36 => self.pcpunsuppversrate.as_field(),
             37 => self.pcpuserexqoutarate.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -966,14 +955,9 @@ impl rt::Model for PcpserverStats {
             35 => self.pcpunsupportedprotocolrate.as_field_mut(),
             36 => self.pcpunsuppversrate.as_field_mut(),
             37 => self.pcpuserexqoutarate.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PcpserverStats {

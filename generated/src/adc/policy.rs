@@ -130,6 +130,7 @@ impl rt::Model for Policydataset {
             6 => self.name.as_field(),
             7 => self.patsetfile.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -144,14 +145,9 @@ impl rt::Model for Policydataset {
             6 => self.name.as_field_mut(),
             7 => self.patsetfile.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policydataset {
@@ -276,6 +272,7 @@ impl rt::Model for PolicydatasetBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.policydataset_value_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -283,14 +280,9 @@ impl rt::Model for PolicydatasetBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.policydataset_value_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicydatasetBinding {
@@ -388,6 +380,7 @@ impl rt::Model for PolicydatasetValueBinding {
             3 => self.index.as_field(),
             4 => self.name.as_field(),
             5 => self.value.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -399,14 +392,9 @@ impl rt::Model for PolicydatasetValueBinding {
             3 => self.index.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.value.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicydatasetValueBinding {
@@ -449,7 +437,7 @@ impl PolicydatasetValueBinding {
         }
     }
     /// Sets [`index`](Self::index).
-    pub fn index(mut self, index: impl Into<rt::Number>) -> Self {
+    pub fn with_index(mut self, index: impl Into<rt::Number>) -> Self {
         self.index = Some(index.into());
         self
     }
@@ -679,6 +667,7 @@ impl rt::Model for Policyevaluation {
             29 => self.pitulongevaltime.as_field(),
             30 => self.pitulongresult.as_field(),
             31 => self.type_.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -716,14 +705,9 @@ impl rt::Model for Policyevaluation {
             29 => self.pitulongevaltime.as_field_mut(),
             30 => self.pitulongresult.as_field_mut(),
             31 => self.type_.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policyevaluation {
@@ -885,6 +869,7 @@ impl rt::Model for Policyexpression {
             10 => self.type_.as_field(),
             11 => self.type1.as_field(),
             12 => self.value.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -903,14 +888,9 @@ impl rt::Model for Policyexpression {
             10 => self.type_.as_field_mut(),
             11 => self.type1.as_field_mut(),
             12 => self.value.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policyexpression {
@@ -1295,6 +1275,7 @@ impl rt::Model for Policyhttpcallout {
             20 => self.undefreason.as_field(),
             21 => self.urlstemexpr.as_field(),
             22 => self.vserver.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1323,14 +1304,9 @@ impl rt::Model for Policyhttpcallout {
             20 => self.undefreason.as_field_mut(),
             21 => self.urlstemexpr.as_field_mut(),
             22 => self.vserver.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policyhttpcallout {
@@ -1563,6 +1539,7 @@ impl rt::Model for Policymap {
             4 => self.targetname.as_field(),
             5 => self.td.as_field(),
             6 => self.tu.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1575,14 +1552,9 @@ impl rt::Model for Policymap {
             4 => self.targetname.as_field_mut(),
             5 => self.td.as_field_mut(),
             6 => self.tu.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policymap {
@@ -1701,20 +1673,16 @@ impl rt::Model for Policyparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.timeout.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.timeout.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policyparam {
@@ -1821,6 +1789,7 @@ impl rt::Model for Policypatset {
             5 => self.indextype.as_field(),
             6 => self.name.as_field(),
             7 => self.patsetfile.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1834,14 +1803,9 @@ impl rt::Model for Policypatset {
             5 => self.indextype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.patsetfile.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policypatset {
@@ -1961,6 +1925,7 @@ impl rt::Model for PolicypatsetBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.policypatset_pattern_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1968,14 +1933,9 @@ impl rt::Model for PolicypatsetBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.policypatset_pattern_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicypatsetBinding {
@@ -2317,6 +2277,7 @@ impl rt::Model for PolicypatsetPatternBinding {
             6 => self.index.as_field(),
             7 => self.name.as_field(),
             8 => self.string.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2331,14 +2292,9 @@ impl rt::Model for PolicypatsetPatternBinding {
             6 => self.index.as_field_mut(),
             7 => self.name.as_field_mut(),
             8 => self.string.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicypatsetPatternBinding {
@@ -2391,7 +2347,7 @@ impl PolicypatsetPatternBinding {
         self
     }
     /// Sets [`index`](Self::index).
-    pub fn index(mut self, index: impl Into<rt::Number>) -> Self {
+    pub fn with_index(mut self, index: impl Into<rt::Number>) -> Self {
         self.index = Some(index.into());
         self
     }
@@ -2508,6 +2464,7 @@ impl rt::Model for Policypatsetfile {
             9 => self.patsetname.as_field(),
             10 => self.src.as_field(),
             11 => self.totalpatterns.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2525,14 +2482,9 @@ impl rt::Model for Policypatsetfile {
             9 => self.patsetname.as_field_mut(),
             10 => self.src.as_field_mut(),
             11 => self.totalpatterns.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policypatsetfile {
@@ -2672,6 +2624,7 @@ impl rt::Model for Policystringmap {
             0 => self.count.as_field(),
             1 => self.comment.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2680,14 +2633,9 @@ impl rt::Model for Policystringmap {
             0 => self.count.as_field_mut(),
             1 => self.comment.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policystringmap {
@@ -2802,6 +2750,7 @@ impl rt::Model for PolicystringmapBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.policystringmap_pattern_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2809,14 +2758,9 @@ impl rt::Model for PolicystringmapBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.policystringmap_pattern_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicystringmapBinding {
@@ -2914,6 +2858,7 @@ impl rt::Model for PolicystringmapPatternBinding {
             2 => self.key.as_field(),
             3 => self.name.as_field(),
             4 => self.value.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2924,14 +2869,9 @@ impl rt::Model for PolicystringmapPatternBinding {
             2 => self.key.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.value.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicystringmapPatternBinding {
@@ -3185,6 +3125,7 @@ impl rt::Model for Policytracing {
             15 => self.transactionid.as_field(),
             16 => self.transactiontime.as_field(),
             17 => self.url.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3208,14 +3149,9 @@ impl rt::Model for Policytracing {
             15 => self.transactionid.as_field_mut(),
             16 => self.transactiontime.as_field_mut(),
             17 => self.url.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policytracing {
@@ -3375,6 +3311,7 @@ impl rt::Model for Policyurlset {
             11 => self.rowseparator.as_field(),
             12 => self.subdomainexactmatch.as_field(),
             13 => self.url.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3394,14 +3331,9 @@ impl rt::Model for Policyurlset {
             11 => self.rowseparator.as_field_mut(),
             12 => self.subdomainexactmatch.as_field_mut(),
             13 => self.url.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Policyurlset {

@@ -60,6 +60,7 @@ impl rt::Model for Pqbinding {
             6 => self.rule.as_field(),
             7 => self.vservername.as_field(),
             8 => self.weight.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -74,14 +75,9 @@ impl rt::Model for Pqbinding {
             6 => self.rule.as_field_mut(),
             7 => self.vservername.as_field_mut(),
             8 => self.weight.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pqbinding {
@@ -192,6 +188,7 @@ impl rt::Model for Pqpolicy {
             5 => self.qdepth.as_field(),
             6 => self.rule.as_field(),
             7 => self.weight.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -205,14 +202,9 @@ impl rt::Model for Pqpolicy {
             5 => self.qdepth.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.weight.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Pqpolicy {
@@ -400,6 +392,7 @@ impl rt::Model for PqStats {
             8 => self.pqthresholdfailedrate.as_field(),
             9 => self.pqtotalpolicymatches.as_field(),
             10 => self.pqtotalthresholdfailed.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -416,14 +409,9 @@ impl rt::Model for PqStats {
             8 => self.pqthresholdfailedrate.as_field_mut(),
             9 => self.pqtotalpolicymatches.as_field_mut(),
             10 => self.pqtotalthresholdfailed.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PqStats {
@@ -560,6 +548,7 @@ impl rt::Model for PqpolicyStats {
             17 => self.pqvserverip.as_field(),
             18 => self.pqvserverport.as_field(),
             19 => self.totclienttransactions.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -585,14 +574,9 @@ impl rt::Model for PqpolicyStats {
             17 => self.pqvserverip.as_field_mut(),
             18 => self.pqvserverport.as_field_mut(),
             19 => self.totclienttransactions.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PqpolicyStats {

@@ -113,6 +113,7 @@ impl rt::Model for Protocolhttpband {
             12 => self.totalbandsize.as_field(),
             13 => self.totals.as_field(),
             14 => self.type_.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -133,14 +134,9 @@ impl rt::Model for Protocolhttpband {
             12 => self.totalbandsize.as_field_mut(),
             13 => self.totals.as_field_mut(),
             14 => self.type_.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Protocolhttpband {
@@ -482,6 +478,7 @@ impl rt::Model for ProtocolhttpStats {
             56 => self.spdyv2totstreams.as_field(),
             57 => self.spdyv3streamsrate.as_field(),
             58 => self.spdyv3totstreams.as_field(),
+            59 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -546,14 +543,9 @@ impl rt::Model for ProtocolhttpStats {
             56 => self.spdyv2totstreams.as_field_mut(),
             57 => self.spdyv3streamsrate.as_field_mut(),
             58 => self.spdyv3totstreams.as_field_mut(),
+            59 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocolhttpStats {
@@ -1217,6 +1209,7 @@ impl rt::Model for Protocolhttp2Stats {
             98 => self.http2windowupdateframessentrate.as_field(),
             99 => self.http2winupdateframesrcvd.as_field(),
             100 => self.http2winupdateframesrcvdrate.as_field(),
+            101 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1323,14 +1316,9 @@ impl rt::Model for Protocolhttp2Stats {
             98 => self.http2windowupdateframessentrate.as_field_mut(),
             99 => self.http2winupdateframesrcvd.as_field_mut(),
             100 => self.http2winupdateframesrcvdrate.as_field_mut(),
+            101 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Protocolhttp2Stats {
@@ -1488,6 +1476,7 @@ impl rt::Model for Protocolhttp3Stats {
             14 => self.http3strminfalcfailrate.as_field(),
             15 => self.http3strmpcbalcfail.as_field(),
             16 => self.http3strmpcbalcfailrate.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1510,14 +1499,9 @@ impl rt::Model for Protocolhttp3Stats {
             14 => self.http3strminfalcfailrate.as_field_mut(),
             15 => self.http3strmpcbalcfail.as_field_mut(),
             16 => self.http3strmpcbalcfailrate.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Protocolhttp3Stats {
@@ -1710,6 +1694,7 @@ impl rt::Model for ProtocolicmpStats {
             31 => self.icmptxbytesrate.as_field(),
             32 => self.icmptxechoreplyrate.as_field(),
             33 => self.icmptxpktsrate.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1749,14 +1734,9 @@ impl rt::Model for ProtocolicmpStats {
             31 => self.icmptxbytesrate.as_field_mut(),
             32 => self.icmptxechoreplyrate.as_field_mut(),
             33 => self.icmptxpktsrate.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocolicmpStats {
@@ -1969,6 +1949,7 @@ impl rt::Model for Protocolicmpv6Stats {
             36 => self.icmpv6txrarate.as_field(),
             37 => self.icmpv6txrsrate.as_field(),
             38 => self.icmpv6unspt.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2013,14 +1994,9 @@ impl rt::Model for Protocolicmpv6Stats {
             36 => self.icmpv6txrarate.as_field_mut(),
             37 => self.icmpv6txrsrate.as_field_mut(),
             38 => self.icmpv6unspt.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Protocolicmpv6Stats {
@@ -2261,6 +2237,7 @@ impl rt::Model for ProtocolipStats {
             43 => self.iptxmbitsrate.as_field(),
             44 => self.iptxpktsrate.as_field(),
             45 => self.noniptottruncatedpackets.as_field(),
+            46 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2312,14 +2289,9 @@ impl rt::Model for ProtocolipStats {
             43 => self.iptxmbitsrate.as_field_mut(),
             44 => self.iptxpktsrate.as_field_mut(),
             45 => self.noniptottruncatedpackets.as_field_mut(),
+            46 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocolipStats {
@@ -2576,6 +2548,7 @@ impl rt::Model for Protocolipv6Stats {
             47 => self.ipv6tottxpkts.as_field(),
             48 => self.ipv6txbytesrate.as_field(),
             49 => self.ipv6txpktsrate.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2631,14 +2604,9 @@ impl rt::Model for Protocolipv6Stats {
             47 => self.ipv6tottxpkts.as_field_mut(),
             48 => self.ipv6txbytesrate.as_field_mut(),
             49 => self.ipv6txpktsrate.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Protocolipv6Stats {
@@ -3644,6 +3612,7 @@ impl rt::Model for ProtocolmptcpStats {
             155 => self.mptcptxsffinrate.as_field(),
             156 => self.mptcpv1mpcapsessionrate.as_field(),
             157 => self.mptcpv1mpcapsynrate.as_field(),
+            158 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3807,14 +3776,9 @@ impl rt::Model for ProtocolmptcpStats {
             155 => self.mptcptxsffinrate.as_field_mut(),
             156 => self.mptcpv1mpcapsessionrate.as_field_mut(),
             157 => self.mptcpv1mpcapsynrate.as_field_mut(),
+            158 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocolmptcpStats {
@@ -4188,6 +4152,7 @@ impl rt::Model for ProtocolquicStats {
             50 => self.quictransptconnclosepktsentrate.as_field(),
             51 => self.quicvernegpktsent.as_field(),
             52 => self.quicvernegpktsentrate.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4246,14 +4211,9 @@ impl rt::Model for ProtocolquicStats {
             50 => self.quictransptconnclosepktsentrate.as_field_mut(),
             51 => self.quicvernegpktsent.as_field_mut(),
             52 => self.quicvernegpktsentrate.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocolquicStats {
@@ -4387,6 +4347,7 @@ impl rt::Model for ProtocolquicbridgeStats {
             10 => self.quicbridgeqpialcfail.as_field(),
             11 => self.quicbridgeqpialcfailrate.as_field(),
             12 => self.quicbridgeqpirate.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4405,14 +4366,9 @@ impl rt::Model for ProtocolquicbridgeStats {
             10 => self.quicbridgeqpialcfail.as_field_mut(),
             11 => self.quicbridgeqpialcfailrate.as_field_mut(),
             12 => self.quicbridgeqpirate.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocolquicbridgeStats {
@@ -5061,6 +5017,7 @@ impl rt::Model for ProtocoltcpStats {
             145 => self.tcpzombiepassivehalfclosecltconnflushedrate.as_field(),
             146 => self.tcpzombiepassivehalfclosesrvconnflushedrate.as_field(),
             147 => self.tcpzombiesvrconnflushedrate.as_field(),
+            148 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5214,14 +5171,9 @@ impl rt::Model for ProtocoltcpStats {
             145 => self.tcpzombiepassivehalfclosecltconnflushedrate.as_field_mut(),
             146 => self.tcpzombiepassivehalfclosesrvconnflushedrate.as_field_mut(),
             147 => self.tcpzombiesvrconnflushedrate.as_field_mut(),
+            148 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocoltcpStats {
@@ -5330,6 +5282,7 @@ impl rt::Model for ProtocoludpStats {
             10 => self.udptotunknownsvcpkts.as_field(),
             11 => self.udptxbytesrate.as_field(),
             12 => self.udptxpktsrate.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5348,14 +5301,9 @@ impl rt::Model for ProtocoludpStats {
             10 => self.udptotunknownsvcpkts.as_field_mut(),
             11 => self.udptxbytesrate.as_field_mut(),
             12 => self.udptxpktsrate.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtocoludpStats {

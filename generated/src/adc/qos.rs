@@ -767,6 +767,7 @@ impl rt::Model for QosStats {
             119 => self.snmpqosqos_sessions_consumedrate.as_field(),
             120 => self.snmpqosqos_sessions_ignored.as_field(),
             121 => self.snmpqosqos_sessions_ignoredrate.as_field(),
+            122 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -894,14 +895,9 @@ impl rt::Model for QosStats {
             119 => self.snmpqosqos_sessions_consumedrate.as_field_mut(),
             120 => self.snmpqosqos_sessions_ignored.as_field_mut(),
             121 => self.snmpqosqos_sessions_ignoredrate.as_field_mut(),
+            122 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for QosStats {

@@ -28,20 +28,16 @@ impl rt::Model for Quicparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.quicsecrettimeout.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.quicsecrettimeout.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Quicparam {
@@ -267,6 +263,7 @@ impl rt::Model for Quicprofile {
             18 => self.refcnt.as_field(),
             19 => self.retrytokenvalidityperiod.as_field(),
             20 => self.statelessaddressvalidation.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -293,14 +290,9 @@ impl rt::Model for Quicprofile {
             18 => self.refcnt.as_field_mut(),
             19 => self.retrytokenvalidityperiod.as_field_mut(),
             20 => self.statelessaddressvalidation.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Quicprofile {

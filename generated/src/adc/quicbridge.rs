@@ -56,6 +56,7 @@ impl rt::Model for Quicbridgeprofile {
             1 => self.refcnt.as_field(),
             2 => self.routingalgorithm.as_field(),
             3 => self.serveridlength.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65,14 +66,9 @@ impl rt::Model for Quicbridgeprofile {
             1 => self.refcnt.as_field_mut(),
             2 => self.routingalgorithm.as_field_mut(),
             3 => self.serveridlength.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Quicbridgeprofile {

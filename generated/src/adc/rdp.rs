@@ -274,6 +274,7 @@ impl rt::Model for Rdpclientprofile {
             21 => self.redirectpnpdevices.as_field(),
             22 => self.redirectprinters.as_field(),
             23 => self.videoplaybackmode.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -303,14 +304,9 @@ impl rt::Model for Rdpclientprofile {
             21 => self.redirectpnpdevices.as_field_mut(),
             22 => self.redirectprinters.as_field_mut(),
             23 => self.videoplaybackmode.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rdpclientprofile {
@@ -580,6 +576,7 @@ impl rt::Model for Rdpconnections {
             5 => self.targetip.as_field(),
             6 => self.targetport.as_field(),
             7 => self.username.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -593,14 +590,9 @@ impl rt::Model for Rdpconnections {
             5 => self.targetip.as_field_mut(),
             6 => self.targetport.as_field_mut(),
             7 => self.username.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rdpconnections {
@@ -727,6 +719,7 @@ impl rt::Model for Rdpserverprofile {
             5 => self.rdpip.as_field(),
             6 => self.rdpport.as_field(),
             7 => self.rdpredirection.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -740,14 +733,9 @@ impl rt::Model for Rdpserverprofile {
             5 => self.rdpip.as_field_mut(),
             6 => self.rdpport.as_field_mut(),
             7 => self.rdpredirection.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Rdpserverprofile {

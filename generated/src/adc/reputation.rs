@@ -45,6 +45,7 @@ impl rt::Model for Reputationsettings {
             1 => self.proxyport.as_field(),
             2 => self.proxyserver.as_field(),
             3 => self.proxyusername.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54,14 +55,9 @@ impl rt::Model for Reputationsettings {
             1 => self.proxyport.as_field_mut(),
             2 => self.proxyserver.as_field_mut(),
             3 => self.proxyusername.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Reputationsettings {

@@ -168,6 +168,7 @@ impl rt::Model for Responderaction {
             13 => self.target.as_field(),
             14 => self.type_.as_field(),
             15 => self.undefhits.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -189,14 +190,9 @@ impl rt::Model for Responderaction {
             13 => self.target.as_field_mut(),
             14 => self.type_.as_field_mut(),
             15 => self.undefhits.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderaction {
@@ -356,20 +352,16 @@ impl rt::Model for ResponderglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.responderglobal_responderpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.responderglobal_responderpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderglobalBinding {
@@ -649,6 +641,7 @@ impl rt::Model for ResponderglobalResponderpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -665,14 +658,9 @@ impl rt::Model for ResponderglobalResponderpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderglobalResponderpolicyBinding {
@@ -812,6 +800,7 @@ impl rt::Model for Responderhtmlpage {
             3 => self.overwrite.as_field(),
             4 => self.response.as_field(),
             5 => self.src.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -823,14 +812,9 @@ impl rt::Model for Responderhtmlpage {
             3 => self.overwrite.as_field_mut(),
             4 => self.response.as_field_mut(),
             5 => self.src.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderhtmlpage {
@@ -929,6 +913,7 @@ impl rt::Model for Responderparam {
         match index {
             0 => self.timeout.as_field(),
             1 => self.undefaction.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -936,14 +921,9 @@ impl rt::Model for Responderparam {
         match index {
             0 => self.timeout.as_field_mut(),
             1 => self.undefaction.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderparam {
@@ -1064,6 +1044,7 @@ impl rt::Model for Responderpolicy {
             10 => self.rule.as_field(),
             11 => self.undefaction.as_field(),
             12 => self.undefhits.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1082,14 +1063,9 @@ impl rt::Model for Responderpolicy {
             10 => self.rule.as_field_mut(),
             11 => self.undefaction.as_field_mut(),
             12 => self.undefhits.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderpolicy {
@@ -1259,6 +1235,7 @@ impl rt::Model for ResponderpolicyBinding {
             3 => self.responderpolicy_lbvserver_binding.as_field(),
             4 => self.responderpolicy_responderglobal_binding.as_field(),
             5 => self.responderpolicy_responderpolicylabel_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1270,14 +1247,9 @@ impl rt::Model for ResponderpolicyBinding {
             3 => self.responderpolicy_lbvserver_binding.as_field_mut(),
             4 => self.responderpolicy_responderglobal_binding.as_field_mut(),
             5 => self.responderpolicy_responderpolicylabel_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyBinding {
@@ -1413,6 +1385,7 @@ impl rt::Model for ResponderpolicyCrvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1426,14 +1399,9 @@ impl rt::Model for ResponderpolicyCrvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyCrvserverBinding {
@@ -1554,6 +1522,7 @@ impl rt::Model for ResponderpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1567,14 +1536,9 @@ impl rt::Model for ResponderpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyCsvserverBinding {
@@ -1695,6 +1659,7 @@ impl rt::Model for ResponderpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1708,14 +1673,9 @@ impl rt::Model for ResponderpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyLbvserverBinding {
@@ -1836,6 +1796,7 @@ impl rt::Model for ResponderpolicyResponderglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1849,14 +1810,9 @@ impl rt::Model for ResponderpolicyResponderglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyResponderglobalBinding {
@@ -1977,6 +1933,7 @@ impl rt::Model for ResponderpolicyResponderpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1990,14 +1947,9 @@ impl rt::Model for ResponderpolicyResponderpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyResponderpolicylabelBinding {
@@ -2187,6 +2139,7 @@ impl rt::Model for Responderpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2203,14 +2156,9 @@ impl rt::Model for Responderpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Responderpolicylabel {
@@ -2337,6 +2285,7 @@ impl rt::Model for ResponderpolicylabelBinding {
             0 => self.labelname.as_field(),
             1 => self.responderpolicylabel_policybinding_binding.as_field(),
             2 => self.responderpolicylabel_responderpolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2345,14 +2294,9 @@ impl rt::Model for ResponderpolicylabelBinding {
             0 => self.labelname.as_field_mut(),
             1 => self.responderpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.responderpolicylabel_responderpolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelBinding {
@@ -2461,6 +2405,7 @@ impl rt::Model for ResponderpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2474,14 +2419,9 @@ impl rt::Model for ResponderpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelPolicybindingBinding {
@@ -2588,6 +2528,7 @@ impl rt::Model for ResponderpolicylabelResponderpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2601,14 +2542,9 @@ impl rt::Model for ResponderpolicylabelResponderpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelResponderpolicyBinding {
@@ -2774,6 +2710,7 @@ impl rt::Model for ResponderpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2785,14 +2722,9 @@ impl rt::Model for ResponderpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicyStats {
@@ -2869,6 +2801,7 @@ impl rt::Model for ResponderpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2878,14 +2811,9 @@ impl rt::Model for ResponderpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderpolicylabelStats {

@@ -242,6 +242,7 @@ impl rt::Model for Riseapbrsvc {
             5 => self.serverip.as_field(),
             6 => self.serverport.as_field(),
             7 => self.vlan.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -255,14 +256,9 @@ impl rt::Model for Riseapbrsvc {
             5 => self.serverip.as_field_mut(),
             6 => self.serverport.as_field_mut(),
             7 => self.vlan.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riseapbrsvc {
@@ -348,6 +344,7 @@ impl rt::Model for Riseparam {
         match index {
             0 => self.directmode.as_field(),
             1 => self.indirectmode.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -355,14 +352,9 @@ impl rt::Model for Riseparam {
         match index {
             0 => self.directmode.as_field_mut(),
             1 => self.indirectmode.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riseparam {
@@ -568,6 +560,7 @@ impl rt::Model for Riseprofile {
             13 => self.vlancfgstatus.as_field(),
             14 => self.vlangroupid.as_field(),
             15 => self.vpcid.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -589,14 +582,9 @@ impl rt::Model for Riseprofile {
             13 => self.vlancfgstatus.as_field_mut(),
             14 => self.vlangroupid.as_field_mut(),
             15 => self.vpcid.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riseprofile {
@@ -679,6 +667,7 @@ impl rt::Model for RiseprofileBinding {
         match index {
             0 => self.profilename.as_field(),
             1 => self.riseprofile_interface_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -686,14 +675,9 @@ impl rt::Model for RiseprofileBinding {
         match index {
             0 => self.profilename.as_field_mut(),
             1 => self.riseprofile_interface_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RiseprofileBinding {
@@ -780,6 +764,7 @@ impl rt::Model for RiseprofileInterfaceBinding {
             0 => self.count.as_field(),
             1 => self.memberinterface.as_field(),
             2 => self.profilename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -788,14 +773,9 @@ impl rt::Model for RiseprofileInterfaceBinding {
             0 => self.count.as_field_mut(),
             1 => self.memberinterface.as_field_mut(),
             2 => self.profilename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RiseprofileInterfaceBinding {
@@ -923,6 +903,7 @@ impl rt::Model for Riserhi {
             4 => self.prefixlen.as_field(),
             5 => self.vserverrhilevel.as_field(),
             6 => self.weight.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -935,14 +916,9 @@ impl rt::Model for Riserhi {
             4 => self.prefixlen.as_field_mut(),
             5 => self.vserverrhilevel.as_field_mut(),
             6 => self.weight.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Riserhi {

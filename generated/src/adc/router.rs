@@ -44,6 +44,7 @@ impl rt::Model for Routerdynamicrouting {
             1 => self.commandstring.as_field(),
             2 => self.nodeid.as_field(),
             3 => self.output.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53,14 +54,9 @@ impl rt::Model for Routerdynamicrouting {
             1 => self.commandstring.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
             3 => self.output.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Routerdynamicrouting {

@@ -35,6 +35,7 @@ impl rt::Model for Scparameter {
         match index {
             0 => self.sessionlife.as_field(),
             1 => self.vsr.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42,14 +43,9 @@ impl rt::Model for Scparameter {
         match index {
             0 => self.sessionlife.as_field_mut(),
             1 => self.vsr.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Scparameter {
@@ -176,6 +172,7 @@ impl rt::Model for Scpolicy {
             6 => self.name.as_field(),
             7 => self.rule.as_field(),
             8 => self.url.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -190,14 +187,9 @@ impl rt::Model for Scpolicy {
             6 => self.name.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.url.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Scpolicy {
@@ -435,6 +427,7 @@ impl rt::Model for ScStats {
             18 => self.sctotreissuedrequests.as_field(),
             19 => self.scunsupbrow.as_field(),
             20 => self.scunsupbrowrate.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -461,14 +454,9 @@ impl rt::Model for ScStats {
             18 => self.sctotreissuedrequests.as_field_mut(),
             19 => self.scunsupbrow.as_field_mut(),
             20 => self.scunsupbrowrate.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ScStats {
@@ -653,6 +641,7 @@ impl rt::Model for ScpolicyStats {
             29 => self.sctotalservertransactions.as_field(),
             30 => self.totclienttransaction.as_field(),
             31 => self.totopenconn.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -690,14 +679,9 @@ impl rt::Model for ScpolicyStats {
             29 => self.sctotalservertransactions.as_field_mut(),
             30 => self.totclienttransaction.as_field_mut(),
             31 => self.totopenconn.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ScpolicyStats {

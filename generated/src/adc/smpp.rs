@@ -107,6 +107,7 @@ impl rt::Model for Smppparam {
             3 => self.clientmode.as_field(),
             4 => self.msgqueue.as_field(),
             5 => self.msgqueuesize.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -118,14 +119,9 @@ impl rt::Model for Smppparam {
             3 => self.clientmode.as_field_mut(),
             4 => self.msgqueue.as_field_mut(),
             5 => self.msgqueuesize.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Smppparam {
@@ -210,6 +206,7 @@ impl rt::Model for Smppuser {
             0 => self.count.as_field(),
             1 => self.password.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -218,14 +215,9 @@ impl rt::Model for Smppuser {
             0 => self.count.as_field_mut(),
             1 => self.password.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Smppuser {

@@ -762,6 +762,7 @@ impl rt::Model for Snmpalarm {
             6 => self.time.as_field(),
             7 => self.timeout.as_field(),
             8 => self.trapname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -776,14 +777,9 @@ impl rt::Model for Snmpalarm {
             6 => self.time.as_field_mut(),
             7 => self.timeout.as_field_mut(),
             8 => self.trapname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpalarm {
@@ -919,6 +915,7 @@ impl rt::Model for Snmpcommunity {
             0 => self.count.as_field(),
             1 => self.communityname.as_field(),
             2 => self.permissions.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -927,14 +924,9 @@ impl rt::Model for Snmpcommunity {
             0 => self.count.as_field_mut(),
             1 => self.communityname.as_field_mut(),
             2 => self.permissions.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpcommunity {
@@ -1053,6 +1045,7 @@ impl rt::Model for Snmpengineid {
             1 => self.defaultengineid.as_field(),
             2 => self.engineid.as_field(),
             3 => self.ownernode.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1062,14 +1055,9 @@ impl rt::Model for Snmpengineid {
             1 => self.defaultengineid.as_field_mut(),
             2 => self.engineid.as_field_mut(),
             3 => self.ownernode.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpengineid {
@@ -1234,6 +1222,7 @@ impl rt::Model for Snmpgroup {
             3 => self.securitylevel.as_field(),
             4 => self.status.as_field(),
             5 => self.storagetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1245,14 +1234,9 @@ impl rt::Model for Snmpgroup {
             3 => self.securitylevel.as_field_mut(),
             4 => self.status.as_field_mut(),
             5 => self.storagetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpgroup {
@@ -1388,6 +1372,7 @@ impl rt::Model for Snmpmanager {
             3 => self.ip.as_field(),
             4 => self.ipaddress.as_field(),
             5 => self.netmask.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1399,14 +1384,9 @@ impl rt::Model for Snmpmanager {
             3 => self.ip.as_field_mut(),
             4 => self.ipaddress.as_field_mut(),
             5 => self.netmask.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpmanager {
@@ -1572,6 +1552,7 @@ impl rt::Model for Snmpmib {
             7 => self.sysoid.as_field(),
             8 => self.sysservices.as_field(),
             9 => self.sysuptime.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1587,14 +1568,9 @@ impl rt::Model for Snmpmib {
             7 => self.sysoid.as_field_mut(),
             8 => self.sysservices.as_field_mut(),
             9 => self.sysuptime.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpmib {
@@ -1715,6 +1691,7 @@ impl rt::Model for Snmpoid {
             1 => self.count.as_field(),
             2 => self.entitytype.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1724,14 +1701,9 @@ impl rt::Model for Snmpoid {
             1 => self.count.as_field_mut(),
             2 => self.entitytype.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpoid {
@@ -1880,6 +1852,7 @@ impl rt::Model for Snmpoption {
             3 => self.snmpset.as_field(),
             4 => self.snmptraplogging.as_field(),
             5 => self.snmptraplogginglevel.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1891,14 +1864,9 @@ impl rt::Model for Snmpoption {
             3 => self.snmpset.as_field_mut(),
             4 => self.snmptraplogging.as_field_mut(),
             5 => self.snmptraplogginglevel.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpoption {
@@ -2054,6 +2022,7 @@ impl rt::Model for Snmptrap {
             7 => self.trapclass.as_field(),
             8 => self.trapdestination.as_field(),
             9 => self.version.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2069,14 +2038,9 @@ impl rt::Model for Snmptrap {
             7 => self.trapclass.as_field_mut(),
             8 => self.trapdestination.as_field_mut(),
             9 => self.version.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmptrap {
@@ -2239,6 +2203,7 @@ impl rt::Model for SnmptrapBinding {
             2 => self.trapclass.as_field(),
             3 => self.trapdestination.as_field(),
             4 => self.version.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2249,14 +2214,9 @@ impl rt::Model for SnmptrapBinding {
             2 => self.trapclass.as_field_mut(),
             3 => self.trapdestination.as_field_mut(),
             4 => self.version.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmptrapBinding {
@@ -2353,6 +2313,7 @@ impl rt::Model for SnmptrapSnmpuserBinding {
             4 => self.trapdestination.as_field(),
             5 => self.username.as_field(),
             6 => self.version.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2365,14 +2326,9 @@ impl rt::Model for SnmptrapSnmpuserBinding {
             4 => self.trapdestination.as_field_mut(),
             5 => self.username.as_field_mut(),
             6 => self.version.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmptrapSnmpuserBinding {
@@ -2596,6 +2552,7 @@ impl rt::Model for Snmpuser {
             7 => self.privtype.as_field(),
             8 => self.status.as_field(),
             9 => self.storagetype.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2611,14 +2568,9 @@ impl rt::Model for Snmpuser {
             7 => self.privtype.as_field_mut(),
             8 => self.status.as_field_mut(),
             9 => self.storagetype.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpuser {
@@ -2800,6 +2752,7 @@ impl rt::Model for Snmpview {
             3 => self.storagetype.as_field(),
             4 => self.subtree.as_field(),
             5 => self.type_.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2811,14 +2764,9 @@ impl rt::Model for Snmpview {
             3 => self.storagetype.as_field_mut(),
             4 => self.subtree.as_field_mut(),
             5 => self.type_.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Snmpview {
@@ -3037,6 +2985,7 @@ impl rt::Model for SnmpStats {
             22 => self.snmpunknownusername.as_field(),
             23 => self.snmpunsupportedsecuritylevel.as_field(),
             24 => self.snmpwrongdigests.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3067,14 +3016,9 @@ impl rt::Model for SnmpStats {
             22 => self.snmpunknownusername.as_field_mut(),
             23 => self.snmpunsupportedsecuritylevel.as_field_mut(),
             24 => self.snmpwrongdigests.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpStats {

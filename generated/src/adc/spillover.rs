@@ -88,6 +88,7 @@ impl rt::Model for Spilloveraction {
             3 => self.feature.as_field(),
             4 => self.name.as_field(),
             5 => self.newname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -99,14 +100,9 @@ impl rt::Model for Spilloveraction {
             3 => self.feature.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.newname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Spilloveraction {
@@ -256,6 +252,7 @@ impl rt::Model for Spilloverpolicy {
             7 => self.newname.as_field(),
             8 => self.rule.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -271,14 +268,9 @@ impl rt::Model for Spilloverpolicy {
             7 => self.newname.as_field_mut(),
             8 => self.rule.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Spilloverpolicy {
@@ -421,6 +413,7 @@ impl rt::Model for SpilloverpolicyBinding {
             1 => self.spilloverpolicy_csvserver_binding.as_field(),
             2 => self.spilloverpolicy_gslbvserver_binding.as_field(),
             3 => self.spilloverpolicy_lbvserver_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -430,14 +423,9 @@ impl rt::Model for SpilloverpolicyBinding {
             1 => self.spilloverpolicy_csvserver_binding.as_field_mut(),
             2 => self.spilloverpolicy_gslbvserver_binding.as_field_mut(),
             3 => self.spilloverpolicy_lbvserver_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyBinding {
@@ -572,6 +560,7 @@ impl rt::Model for SpilloverpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -585,14 +574,9 @@ impl rt::Model for SpilloverpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyCsvserverBinding {
@@ -713,6 +697,7 @@ impl rt::Model for SpilloverpolicyGslbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -726,14 +711,9 @@ impl rt::Model for SpilloverpolicyGslbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyGslbvserverBinding {
@@ -854,6 +834,7 @@ impl rt::Model for SpilloverpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -867,14 +848,9 @@ impl rt::Model for SpilloverpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyLbvserverBinding {
@@ -987,6 +963,7 @@ impl rt::Model for SpilloverpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -998,14 +975,9 @@ impl rt::Model for SpilloverpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SpilloverpolicyStats {

@@ -268,6 +268,7 @@ impl rt::Model for Sslaction {
             32 => self.sessionidheader.as_field(),
             33 => self.ssllogprofile.as_field(),
             34 => self.undefhits.as_field(),
+            35 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -308,14 +309,9 @@ impl rt::Model for Sslaction {
             32 => self.sessionidheader.as_field_mut(),
             33 => self.ssllogprofile.as_field_mut(),
             34 => self.undefhits.as_field_mut(),
+            35 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslaction {
@@ -581,6 +577,7 @@ impl rt::Model for Sslcacertbundle {
             0 => self.bundlefile.as_field(),
             1 => self.cacertbundlename.as_field(),
             2 => self.servername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -589,14 +586,9 @@ impl rt::Model for Sslcacertbundle {
             0 => self.bundlefile.as_field_mut(),
             1 => self.cacertbundlename.as_field_mut(),
             2 => self.servername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcacertbundle {
@@ -731,6 +723,7 @@ impl rt::Model for Sslcacertgroup {
             2 => self.cacertgroupreferences.as_field(),
             3 => self.crlcheck.as_field(),
             4 => self.ocspcheck.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -741,14 +734,9 @@ impl rt::Model for Sslcacertgroup {
             2 => self.cacertgroupreferences.as_field_mut(),
             3 => self.crlcheck.as_field_mut(),
             4 => self.ocspcheck.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcacertgroup {
@@ -854,6 +842,7 @@ impl rt::Model for SslcacertgroupBinding {
         match index {
             0 => self.cacertgroupname.as_field(),
             1 => self.sslcacertgroup_sslcertkey_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -861,14 +850,9 @@ impl rt::Model for SslcacertgroupBinding {
         match index {
             0 => self.cacertgroupname.as_field_mut(),
             1 => self.sslcacertgroup_sslcertkey_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcacertgroupBinding {
@@ -975,6 +959,7 @@ impl rt::Model for SslcacertgroupSslcertkeyBinding {
             2 => self.certkeyname.as_field(),
             3 => self.crlcheck.as_field(),
             4 => self.ocspcheck.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -985,14 +970,9 @@ impl rt::Model for SslcacertgroupSslcertkeyBinding {
             2 => self.certkeyname.as_field_mut(),
             3 => self.crlcheck.as_field_mut(),
             4 => self.ocspcheck.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcacertgroupSslcertkeyBinding {
@@ -1210,6 +1190,7 @@ impl rt::Model for Sslcert {
             11 => self.pempassphrase.as_field(),
             12 => self.reqfile.as_field(),
             13 => self.subjectaltname.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1229,14 +1210,9 @@ impl rt::Model for Sslcert {
             11 => self.pempassphrase.as_field_mut(),
             12 => self.reqfile.as_field_mut(),
             13 => self.subjectaltname.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcert {
@@ -1338,6 +1314,7 @@ impl rt::Model for Sslcertbundle {
             1 => self.inuse.as_field(),
             2 => self.name.as_field(),
             3 => self.src.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1347,14 +1324,9 @@ impl rt::Model for Sslcertbundle {
             1 => self.inuse.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.src.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertbundle {
@@ -1444,6 +1416,7 @@ impl rt::Model for Sslcertchain {
         match index {
             0 => self.count.as_field(),
             1 => self.certkeyname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1451,14 +1424,9 @@ impl rt::Model for Sslcertchain {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.certkeyname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertchain {
@@ -1541,6 +1509,7 @@ impl rt::Model for SslcertchainBinding {
         match index {
             0 => self.certkeyname.as_field(),
             1 => self.sslcertchain_sslcertkey_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1548,14 +1517,9 @@ impl rt::Model for SslcertchainBinding {
         match index {
             0 => self.certkeyname.as_field_mut(),
             1 => self.sslcertchain_sslcertkey_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertchainBinding {
@@ -1662,6 +1626,7 @@ impl rt::Model for SslcertchainSslcertkeyBinding {
             3 => self.isca.as_field(),
             4 => self.islinked.as_field(),
             5 => self.linkcertkeyname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1673,14 +1638,9 @@ impl rt::Model for SslcertchainSslcertkeyBinding {
             3 => self.isca.as_field_mut(),
             4 => self.islinked.as_field_mut(),
             5 => self.linkcertkeyname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertchainSslcertkeyBinding {
@@ -1764,6 +1724,7 @@ impl rt::Model for Sslcertfile {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1772,14 +1733,9 @@ impl rt::Model for Sslcertfile {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertfile {
@@ -1881,6 +1837,7 @@ impl rt::Model for Sslcertificatechain {
             2 => self.chainissuer.as_field(),
             3 => self.chainlinked.as_field(),
             4 => self.chainpossiblelinks.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1891,14 +1848,9 @@ impl rt::Model for Sslcertificatechain {
             2 => self.chainissuer.as_field_mut(),
             3 => self.chainlinked.as_field_mut(),
             4 => self.chainpossiblelinks.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertificatechain {
@@ -2290,6 +2242,7 @@ impl rt::Model for Sslcertkey {
             38 => self.status.as_field(),
             39 => self.subject.as_field(),
             40 => self.version.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2336,14 +2289,9 @@ impl rt::Model for Sslcertkey {
             38 => self.status.as_field_mut(),
             39 => self.subject.as_field_mut(),
             40 => self.version.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertkey {
@@ -2563,6 +2511,7 @@ impl rt::Model for SslcertkeyBinding {
             3 => self.sslcertkey_sslocspresponder_binding.as_field(),
             4 => self.sslcertkey_sslprofile_binding.as_field(),
             5 => self.sslcertkey_sslvserver_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2574,14 +2523,9 @@ impl rt::Model for SslcertkeyBinding {
             3 => self.sslcertkey_sslocspresponder_binding.as_field_mut(),
             4 => self.sslcertkey_sslprofile_binding.as_field_mut(),
             5 => self.sslcertkey_sslvserver_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeyBinding {
@@ -2667,6 +2611,7 @@ impl rt::Model for SslcertkeyCrldistributionBinding {
             1 => self.ca.as_field(),
             2 => self.certkey.as_field(),
             3 => self.issuer.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2676,14 +2621,9 @@ impl rt::Model for SslcertkeyCrldistributionBinding {
             1 => self.ca.as_field_mut(),
             2 => self.certkey.as_field_mut(),
             3 => self.issuer.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeyCrldistributionBinding {
@@ -2800,6 +2740,7 @@ impl rt::Model for SslcertkeyServiceBinding {
             5 => self.servicegroupname.as_field(),
             6 => self.servicename.as_field(),
             7 => self.version.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2813,14 +2754,9 @@ impl rt::Model for SslcertkeyServiceBinding {
             5 => self.servicegroupname.as_field_mut(),
             6 => self.servicename.as_field_mut(),
             7 => self.version.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeyServiceBinding {
@@ -2915,6 +2851,7 @@ impl rt::Model for SslcertkeySslocspresponderBinding {
             2 => self.certkey.as_field(),
             3 => self.ocspresponder.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2925,14 +2862,9 @@ impl rt::Model for SslcertkeySslocspresponderBinding {
             2 => self.certkey.as_field_mut(),
             3 => self.ocspresponder.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeySslocspresponderBinding {
@@ -3051,6 +2983,7 @@ impl rt::Model for SslcertkeySslprofileBinding {
             1 => self.ca.as_field(),
             2 => self.certkey.as_field(),
             3 => self.sslprofile.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3060,14 +2993,9 @@ impl rt::Model for SslcertkeySslprofileBinding {
             1 => self.ca.as_field_mut(),
             2 => self.certkey.as_field_mut(),
             3 => self.sslprofile.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeySslprofileBinding {
@@ -3184,6 +3112,7 @@ impl rt::Model for SslcertkeySslvserverBinding {
             5 => self.version.as_field(),
             6 => self.vserver.as_field(),
             7 => self.vservername.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3197,14 +3126,9 @@ impl rt::Model for SslcertkeySslvserverBinding {
             5 => self.version.as_field_mut(),
             6 => self.vserver.as_field_mut(),
             7 => self.vservername.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcertkeySslvserverBinding {
@@ -3292,6 +3216,7 @@ impl rt::Model for Sslcertkeybundle {
             0 => self.bundlefile.as_field(),
             1 => self.certkeybundlename.as_field(),
             2 => self.passplain.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3300,14 +3225,9 @@ impl rt::Model for Sslcertkeybundle {
             0 => self.bundlefile.as_field_mut(),
             1 => self.certkeybundlename.as_field_mut(),
             2 => self.passplain.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertkeybundle {
@@ -3424,6 +3344,7 @@ impl rt::Model for Sslcertlink {
             0 => self.count.as_field(),
             1 => self.certkeyname.as_field(),
             2 => self.linkcertkeyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3432,14 +3353,9 @@ impl rt::Model for Sslcertlink {
             0 => self.count.as_field_mut(),
             1 => self.certkeyname.as_field_mut(),
             2 => self.linkcertkeyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertlink {
@@ -3586,6 +3502,7 @@ impl rt::Model for Sslcertreq {
             13 => self.reqfile.as_field(),
             14 => self.statename.as_field(),
             15 => self.subjectaltname.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3607,14 +3524,9 @@ impl rt::Model for Sslcertreq {
             13 => self.reqfile.as_field_mut(),
             14 => self.statename.as_field_mut(),
             15 => self.subjectaltname.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcertreq {
@@ -3709,6 +3621,7 @@ impl rt::Model for Sslcipher {
             3 => self.cipherpriority.as_field(),
             4 => self.ciphgrpalias.as_field(),
             5 => self.sslprofile.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3720,14 +3633,9 @@ impl rt::Model for Sslcipher {
             3 => self.cipherpriority.as_field_mut(),
             4 => self.ciphgrpalias.as_field_mut(),
             5 => self.sslprofile.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcipher {
@@ -3857,6 +3765,7 @@ impl rt::Model for SslcipherBinding {
             1 => self.sslcipher_individualcipher_binding.as_field(),
             2 => self.sslcipher_sslciphersuite_binding.as_field(),
             3 => self.sslcipher_sslprofile_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3866,14 +3775,9 @@ impl rt::Model for SslcipherBinding {
             1 => self.sslcipher_individualcipher_binding.as_field_mut(),
             2 => self.sslcipher_sslciphersuite_binding.as_field_mut(),
             3 => self.sslcipher_sslprofile_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherBinding {
@@ -4004,6 +3908,7 @@ impl rt::Model for SslcipherIndividualcipherBinding {
             4 => self.cipherpriority.as_field(),
             5 => self.ciphgrpals.as_field(),
             6 => self.description.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4016,14 +3921,9 @@ impl rt::Model for SslcipherIndividualcipherBinding {
             4 => self.cipherpriority.as_field_mut(),
             5 => self.ciphgrpals.as_field_mut(),
             6 => self.description.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherIndividualcipherBinding {
@@ -4145,6 +4045,7 @@ impl rt::Model for SslcipherServiceBinding {
             5 => self.servicegroup.as_field(),
             6 => self.servicegroupname.as_field(),
             7 => self.servicename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4158,14 +4059,9 @@ impl rt::Model for SslcipherServiceBinding {
             5 => self.servicegroup.as_field_mut(),
             6 => self.servicegroupname.as_field_mut(),
             7 => self.servicename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherServiceBinding {
@@ -4264,6 +4160,7 @@ impl rt::Model for SslcipherServicegroupBinding {
             5 => self.servicegroup.as_field(),
             6 => self.servicegroupname.as_field(),
             7 => self.servicename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4277,14 +4174,9 @@ impl rt::Model for SslcipherServicegroupBinding {
             5 => self.servicegroup.as_field_mut(),
             6 => self.servicegroupname.as_field_mut(),
             7 => self.servicename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherServicegroupBinding {
@@ -4369,6 +4261,7 @@ impl rt::Model for SslcipherSslciphersuiteBinding {
             4 => self.cipherpriority.as_field(),
             5 => self.ciphgrpals.as_field(),
             6 => self.description.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4381,14 +4274,9 @@ impl rt::Model for SslcipherSslciphersuiteBinding {
             4 => self.cipherpriority.as_field_mut(),
             5 => self.ciphgrpals.as_field_mut(),
             6 => self.description.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherSslciphersuiteBinding {
@@ -4544,6 +4432,7 @@ impl rt::Model for SslcipherSslprofileBinding {
             4 => self.ciphgrpals.as_field(),
             5 => self.description.as_field(),
             6 => self.sslprofile.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4556,14 +4445,9 @@ impl rt::Model for SslcipherSslprofileBinding {
             4 => self.ciphgrpals.as_field_mut(),
             5 => self.description.as_field_mut(),
             6 => self.sslprofile.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherSslprofileBinding {
@@ -4675,6 +4559,7 @@ impl rt::Model for SslcipherSslvserverBinding {
             3 => self.ciphgrpals.as_field(),
             4 => self.vserver.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4686,14 +4571,9 @@ impl rt::Model for SslcipherSslvserverBinding {
             3 => self.ciphgrpals.as_field_mut(),
             4 => self.vserver.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcipherSslvserverBinding {
@@ -4752,6 +4632,7 @@ impl rt::Model for Sslciphersuite {
             0 => self.count.as_field(),
             1 => self.ciphername.as_field(),
             2 => self.description.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4760,14 +4641,9 @@ impl rt::Model for Sslciphersuite {
             0 => self.count.as_field_mut(),
             1 => self.ciphername.as_field_mut(),
             2 => self.description.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslciphersuite {
@@ -5033,6 +4909,7 @@ impl rt::Model for Sslcrl {
             28 => self.time.as_field(),
             29 => self.url.as_field(),
             30 => self.version.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5069,14 +4946,9 @@ impl rt::Model for Sslcrl {
             28 => self.time.as_field_mut(),
             29 => self.url.as_field_mut(),
             30 => self.version.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcrl {
@@ -5286,6 +5158,7 @@ impl rt::Model for SslcrlBinding {
         match index {
             0 => self.crlname.as_field(),
             1 => self.sslcrl_serialnumber_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5293,14 +5166,9 @@ impl rt::Model for SslcrlBinding {
         match index {
             0 => self.crlname.as_field_mut(),
             1 => self.sslcrl_serialnumber_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcrlBinding {
@@ -5388,6 +5256,7 @@ impl rt::Model for SslcrlSerialnumberBinding {
             1 => self.crlname.as_field(),
             2 => self.date.as_field(),
             3 => self.number.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5397,14 +5266,9 @@ impl rt::Model for SslcrlSerialnumberBinding {
             1 => self.crlname.as_field_mut(),
             2 => self.date.as_field_mut(),
             3 => self.number.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslcrlSerialnumberBinding {
@@ -5488,6 +5352,7 @@ impl rt::Model for Sslcrlfile {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5496,14 +5361,9 @@ impl rt::Model for Sslcrlfile {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslcrlfile {
@@ -5573,18 +5433,16 @@ impl rt::Model for Ssldefaultprofile {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("ssldefaultprofile has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("ssldefaultprofile has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Ssldefaultprofile {
@@ -5651,6 +5509,7 @@ impl rt::Model for Ssldhfile {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.src.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5659,14 +5518,9 @@ impl rt::Model for Ssldhfile {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.src.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldhfile {
@@ -5763,6 +5617,7 @@ impl rt::Model for Ssldhparam {
             0 => self.bits.as_field(),
             1 => self.dhfile.as_field(),
             2 => self.gen_.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5771,14 +5626,9 @@ impl rt::Model for Ssldhparam {
             0 => self.bits.as_field_mut(),
             1 => self.dhfile.as_field_mut(),
             2 => self.gen_.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldhparam {
@@ -5873,6 +5723,7 @@ impl rt::Model for Ssldsakey {
             5 => self.keyform.as_field(),
             6 => self.password.as_field(),
             7 => self.pkcs8.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5886,14 +5737,9 @@ impl rt::Model for Ssldsakey {
             5 => self.keyform.as_field_mut(),
             6 => self.password.as_field_mut(),
             7 => self.pkcs8.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldsakey {
@@ -6065,6 +5911,7 @@ impl rt::Model for Ssldtlsprofile {
             10 => self.name.as_field(),
             11 => self.pmtudiscovery.as_field(),
             12 => self.terminatesession.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6083,14 +5930,9 @@ impl rt::Model for Ssldtlsprofile {
             10 => self.name.as_field_mut(),
             11 => self.pmtudiscovery.as_field_mut(),
             12 => self.terminatesession.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssldtlsprofile {
@@ -6285,6 +6127,7 @@ impl rt::Model for Sslecdsakey {
             5 => self.keyform.as_field(),
             6 => self.password.as_field(),
             7 => self.pkcs8.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6298,14 +6141,9 @@ impl rt::Model for Sslecdsakey {
             5 => self.keyform.as_field_mut(),
             6 => self.password.as_field_mut(),
             7 => self.pkcs8.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslecdsakey {
@@ -6431,6 +6269,7 @@ impl rt::Model for Sslechconfig {
             3 => self.echpublicname.as_field(),
             4 => self.hpkekeyname.as_field(),
             5 => self.version.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6442,14 +6281,9 @@ impl rt::Model for Sslechconfig {
             3 => self.echpublicname.as_field_mut(),
             4 => self.hpkekeyname.as_field_mut(),
             5 => self.version.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslechconfig {
@@ -6681,6 +6515,7 @@ impl rt::Model for Sslfips {
             22 => self.state.as_field(),
             23 => self.status.as_field(),
             24 => self.userpassword.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6711,14 +6546,9 @@ impl rt::Model for Sslfips {
             22 => self.state.as_field_mut(),
             23 => self.status.as_field_mut(),
             24 => self.userpassword.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfips {
@@ -6898,6 +6728,7 @@ impl rt::Model for Sslfipskey {
             8 => self.modulus.as_field(),
             9 => self.size.as_field(),
             10 => self.wrapkeyname.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6914,14 +6745,9 @@ impl rt::Model for Sslfipskey {
             8 => self.modulus.as_field_mut(),
             9 => self.size.as_field_mut(),
             10 => self.wrapkeyname.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfipskey {
@@ -7034,6 +6860,7 @@ impl rt::Model for Sslfipssimsource {
             0 => self.certfile.as_field(),
             1 => self.sourcesecret.as_field(),
             2 => self.targetsecret.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7042,14 +6869,9 @@ impl rt::Model for Sslfipssimsource {
             0 => self.certfile.as_field_mut(),
             1 => self.sourcesecret.as_field_mut(),
             2 => self.targetsecret.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfipssimsource {
@@ -7131,6 +6953,7 @@ impl rt::Model for Sslfipssimtarget {
             1 => self.keyvector.as_field(),
             2 => self.sourcesecret.as_field(),
             3 => self.targetsecret.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7140,14 +6963,9 @@ impl rt::Model for Sslfipssimtarget {
             1 => self.keyvector.as_field_mut(),
             2 => self.sourcesecret.as_field_mut(),
             3 => self.targetsecret.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslfipssimtarget {
@@ -7215,20 +7033,16 @@ impl rt::Model for SslglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sslglobal_sslpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.sslglobal_sslpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslglobalBinding {
@@ -7413,6 +7227,7 @@ impl rt::Model for SslglobalSslpolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7427,14 +7242,9 @@ impl rt::Model for SslglobalSslpolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslglobalSslpolicyBinding {
@@ -7570,6 +7380,7 @@ impl rt::Model for Sslhpkekey {
             0 => self.dhkem.as_field(),
             1 => self.file.as_field(),
             2 => self.hpkekeyname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7578,14 +7389,9 @@ impl rt::Model for Sslhpkekey {
             0 => self.dhkem.as_field_mut(),
             1 => self.file.as_field_mut(),
             2 => self.hpkekeyname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslhpkekey {
@@ -7761,6 +7567,7 @@ impl rt::Model for Sslhsmkey {
             5 => self.password.as_field(),
             6 => self.serialnum.as_field(),
             7 => self.state.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7774,14 +7581,9 @@ impl rt::Model for Sslhsmkey {
             5 => self.password.as_field_mut(),
             6 => self.serialnum.as_field_mut(),
             7 => self.state.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslhsmkey {
@@ -7907,6 +7709,7 @@ impl rt::Model for Sslkeyfile {
             1 => self.name.as_field(),
             2 => self.password.as_field(),
             3 => self.src.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7916,14 +7719,9 @@ impl rt::Model for Sslkeyfile {
             1 => self.name.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.src.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslkeyfile {
@@ -8043,6 +7841,7 @@ impl rt::Model for Ssllogprofile {
             3 => self.ssllogclauthfailures.as_field(),
             4 => self.sslloghs.as_field(),
             5 => self.sslloghsfailures.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8054,14 +7853,9 @@ impl rt::Model for Ssllogprofile {
             3 => self.ssllogclauthfailures.as_field_mut(),
             4 => self.sslloghs.as_field_mut(),
             5 => self.sslloghsfailures.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ssllogprofile {
@@ -8317,6 +8111,7 @@ impl rt::Model for Sslocspresponder {
             16 => self.trustresponder.as_field(),
             17 => self.url.as_field(),
             18 => self.usenonce.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8341,14 +8136,9 @@ impl rt::Model for Sslocspresponder {
             16 => self.trustresponder.as_field_mut(),
             17 => self.url.as_field_mut(),
             18 => self.usenonce.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslocspresponder {
@@ -8898,6 +8688,7 @@ impl rt::Model for Sslparameter {
             25 => self.svctls1112disable.as_field(),
             26 => self.undefactioncontrol.as_field(),
             27 => self.undefactiondata.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8931,14 +8722,9 @@ impl rt::Model for Sslparameter {
             25 => self.svctls1112disable.as_field_mut(),
             26 => self.undefactioncontrol.as_field_mut(),
             27 => self.undefactiondata.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslparameter {
@@ -9055,6 +8841,7 @@ impl rt::Model for Sslpkcs12 {
             9 => self.password.as_field(),
             10 => self.pempassphrase.as_field(),
             11 => self.pkcs12file.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9072,14 +8859,9 @@ impl rt::Model for Sslpkcs12 {
             9 => self.password.as_field_mut(),
             10 => self.pempassphrase.as_field_mut(),
             11 => self.pkcs12file.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpkcs12 {
@@ -9157,6 +8939,7 @@ impl rt::Model for Sslpkcs8 {
             1 => self.keyform.as_field(),
             2 => self.password.as_field(),
             3 => self.pkcs8file.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9166,14 +8949,9 @@ impl rt::Model for Sslpkcs8 {
             1 => self.keyform.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.pkcs8file.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpkcs8 {
@@ -9309,6 +9087,7 @@ impl rt::Model for Sslpolicy {
             10 => self.rule.as_field(),
             11 => self.undefaction.as_field(),
             12 => self.undefhits.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9327,14 +9106,9 @@ impl rt::Model for Sslpolicy {
             10 => self.rule.as_field_mut(),
             11 => self.undefaction.as_field_mut(),
             12 => self.undefhits.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpolicy {
@@ -9492,6 +9266,7 @@ impl rt::Model for SslpolicyBinding {
             4 => self.sslpolicy_sslpolicylabel_binding.as_field(),
             5 => self.sslpolicy_sslservice_binding.as_field(),
             6 => self.sslpolicy_sslvserver_binding.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9504,14 +9279,9 @@ impl rt::Model for SslpolicyBinding {
             4 => self.sslpolicy_sslpolicylabel_binding.as_field_mut(),
             5 => self.sslpolicy_sslservice_binding.as_field_mut(),
             6 => self.sslpolicy_sslvserver_binding.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicyBinding {
@@ -9630,6 +9400,7 @@ impl rt::Model for SslpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9643,14 +9414,9 @@ impl rt::Model for SslpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicyCsvserverBinding {
@@ -9773,6 +9539,7 @@ impl rt::Model for SslpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9786,14 +9553,9 @@ impl rt::Model for SslpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicyLbvserverBinding {
@@ -9916,6 +9678,7 @@ impl rt::Model for SslpolicySslglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9929,14 +9692,9 @@ impl rt::Model for SslpolicySslglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslglobalBinding {
@@ -10059,6 +9817,7 @@ impl rt::Model for SslpolicySslpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10072,14 +9831,9 @@ impl rt::Model for SslpolicySslpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslpolicylabelBinding {
@@ -10202,6 +9956,7 @@ impl rt::Model for SslpolicySslserviceBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10215,14 +9970,9 @@ impl rt::Model for SslpolicySslserviceBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslserviceBinding {
@@ -10345,6 +10095,7 @@ impl rt::Model for SslpolicySslvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10358,14 +10109,9 @@ impl rt::Model for SslpolicySslvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicySslvserverBinding {
@@ -10525,6 +10271,7 @@ impl rt::Model for Sslpolicylabel {
             10 => self.policyname.as_field(),
             11 => self.priority.as_field(),
             12 => self.type_.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10543,14 +10290,9 @@ impl rt::Model for Sslpolicylabel {
             10 => self.policyname.as_field_mut(),
             11 => self.priority.as_field_mut(),
             12 => self.type_.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslpolicylabel {
@@ -10655,6 +10397,7 @@ impl rt::Model for SslpolicylabelBinding {
         match index {
             0 => self.labelname.as_field(),
             1 => self.sslpolicylabel_sslpolicy_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10662,14 +10405,9 @@ impl rt::Model for SslpolicylabelBinding {
         match index {
             0 => self.labelname.as_field_mut(),
             1 => self.sslpolicylabel_sslpolicy_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicylabelBinding {
@@ -10772,6 +10510,7 @@ impl rt::Model for SslpolicylabelSslpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10785,14 +10524,9 @@ impl rt::Model for SslpolicylabelSslpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslpolicylabelSslpolicyBinding {
@@ -11575,6 +11309,7 @@ impl rt::Model for Sslprofile {
             80 => self.tls13.as_field(),
             81 => self.tls13sessionticketsperauthcontext.as_field(),
             82 => self.zerorttearlydata.as_field(),
+            83 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11663,14 +11398,9 @@ impl rt::Model for Sslprofile {
             80 => self.tls13.as_field_mut(),
             81 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             82 => self.zerorttearlydata.as_field_mut(),
+            83 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslprofile {
@@ -12163,6 +11893,7 @@ impl rt::Model for SslprofileBinding {
             3 => self.sslprofile_sslcipher_binding.as_field(),
             4 => self.sslprofile_sslciphersuite_binding.as_field(),
             5 => self.sslprofile_sslvserver_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12174,14 +11905,9 @@ impl rt::Model for SslprofileBinding {
             3 => self.sslprofile_sslcipher_binding.as_field_mut(),
             4 => self.sslprofile_sslciphersuite_binding.as_field_mut(),
             5 => self.sslprofile_sslvserver_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileBinding {
@@ -12316,6 +12042,7 @@ impl rt::Model for SslprofileEcccurveBinding {
             1 => self.cipherpriority.as_field(),
             2 => self.ecccurvename.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12325,14 +12052,9 @@ impl rt::Model for SslprofileEcccurveBinding {
             1 => self.cipherpriority.as_field_mut(),
             2 => self.ecccurvename.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileEcccurveBinding {
@@ -12465,6 +12187,7 @@ impl rt::Model for SslprofileSslcertkeyBinding {
             1 => self.cipherpriority.as_field(),
             2 => self.name.as_field(),
             3 => self.sslicacertkey.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12474,14 +12197,9 @@ impl rt::Model for SslprofileSslcertkeyBinding {
             1 => self.cipherpriority.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.sslicacertkey.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslcertkeyBinding {
@@ -12624,6 +12342,7 @@ impl rt::Model for SslprofileSslcipherBinding {
             3 => self.cipherpriority.as_field(),
             4 => self.description.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12635,14 +12354,9 @@ impl rt::Model for SslprofileSslcipherBinding {
             3 => self.cipherpriority.as_field_mut(),
             4 => self.description.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslcipherBinding {
@@ -12780,6 +12494,7 @@ impl rt::Model for SslprofileSslciphersuiteBinding {
             2 => self.cipherpriority.as_field(),
             3 => self.description.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12790,14 +12505,9 @@ impl rt::Model for SslprofileSslciphersuiteBinding {
             2 => self.cipherpriority.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslciphersuiteBinding {
@@ -12912,6 +12622,7 @@ impl rt::Model for SslprofileSslechconfigBinding {
             0 => self.cipherpriority.as_field(),
             1 => self.echconfigname.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12920,14 +12631,9 @@ impl rt::Model for SslprofileSslechconfigBinding {
             0 => self.cipherpriority.as_field_mut(),
             1 => self.echconfigname.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslechconfigBinding {
@@ -13057,6 +12763,7 @@ impl rt::Model for SslprofileSslvserverBinding {
             2 => self.description.as_field(),
             3 => self.name.as_field(),
             4 => self.servicename.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13067,14 +12774,9 @@ impl rt::Model for SslprofileSslvserverBinding {
             2 => self.description.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.servicename.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslprofileSslvserverBinding {
@@ -13189,6 +12891,7 @@ impl rt::Model for Sslrsakey {
             6 => self.keyform.as_field(),
             7 => self.password.as_field(),
             8 => self.pkcs8.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13203,14 +12906,9 @@ impl rt::Model for Sslrsakey {
             6 => self.keyform.as_field_mut(),
             7 => self.password.as_field_mut(),
             8 => self.pkcs8.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslrsakey {
@@ -13509,6 +13207,7 @@ impl rt::Model for Sslservice {
             39 => self.tls11.as_field(),
             40 => self.tls12.as_field(),
             41 => self.tls13.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13556,14 +13255,9 @@ impl rt::Model for Sslservice {
             39 => self.tls11.as_field_mut(),
             40 => self.tls12.as_field_mut(),
             41 => self.tls13.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslservice {
@@ -13686,6 +13380,7 @@ impl rt::Model for SslserviceBinding {
             3 => self.sslservice_sslcipher_binding.as_field(),
             4 => self.sslservice_sslciphersuite_binding.as_field(),
             5 => self.sslservice_sslpolicy_binding.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13697,14 +13392,9 @@ impl rt::Model for SslserviceBinding {
             3 => self.sslservice_sslcipher_binding.as_field_mut(),
             4 => self.sslservice_sslciphersuite_binding.as_field_mut(),
             5 => self.sslservice_sslpolicy_binding.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceBinding {
@@ -13786,6 +13476,7 @@ impl rt::Model for SslserviceEcccurveBinding {
             0 => self.count.as_field(),
             1 => self.ecccurvename.as_field(),
             2 => self.servicename.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13794,14 +13485,9 @@ impl rt::Model for SslserviceEcccurveBinding {
             0 => self.count.as_field_mut(),
             1 => self.ecccurvename.as_field_mut(),
             2 => self.servicename.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceEcccurveBinding {
@@ -13913,6 +13599,7 @@ impl rt::Model for SslserviceSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field(),
             1 => self.servicename.as_field(),
             2 => self.skipcacertbundle.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13921,14 +13608,9 @@ impl rt::Model for SslserviceSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field_mut(),
             1 => self.servicename.as_field_mut(),
             2 => self.skipcacertbundle.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslcacertbundleBinding {
@@ -14066,6 +13748,7 @@ impl rt::Model for SslserviceSslcertkeyBinding {
             6 => self.servicename.as_field(),
             7 => self.skipcaname.as_field(),
             8 => self.snicert.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14080,14 +13763,9 @@ impl rt::Model for SslserviceSslcertkeyBinding {
             6 => self.servicename.as_field_mut(),
             7 => self.skipcaname.as_field_mut(),
             8 => self.snicert.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslcertkeyBinding {
@@ -14241,6 +13919,7 @@ impl rt::Model for SslserviceSslcipherBinding {
             3 => self.ciphername.as_field(),
             4 => self.description.as_field(),
             5 => self.servicename.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14252,14 +13931,9 @@ impl rt::Model for SslserviceSslcipherBinding {
             3 => self.ciphername.as_field_mut(),
             4 => self.description.as_field_mut(),
             5 => self.servicename.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslcipherBinding {
@@ -14382,6 +14056,7 @@ impl rt::Model for SslserviceSslciphersuiteBinding {
             2 => self.ciphername.as_field(),
             3 => self.description.as_field(),
             4 => self.servicename.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14392,14 +14067,9 @@ impl rt::Model for SslserviceSslciphersuiteBinding {
             2 => self.ciphername.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.servicename.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslciphersuiteBinding {
@@ -14538,6 +14208,7 @@ impl rt::Model for SslserviceSslpolicyBinding {
             6 => self.polinherit.as_field(),
             7 => self.priority.as_field(),
             8 => self.servicename.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14552,14 +14223,9 @@ impl rt::Model for SslserviceSslpolicyBinding {
             6 => self.polinherit.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.servicename.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslserviceSslpolicyBinding {
@@ -14924,6 +14590,7 @@ impl rt::Model for Sslservicegroup {
             37 => self.tls11.as_field(),
             38 => self.tls12.as_field(),
             39 => self.tls13.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14969,14 +14636,9 @@ impl rt::Model for Sslservicegroup {
             37 => self.tls11.as_field_mut(),
             38 => self.tls12.as_field_mut(),
             39 => self.tls13.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslservicegroup {
@@ -15093,6 +14755,7 @@ impl rt::Model for SslservicegroupBinding {
             2 => self.sslservicegroup_sslcertkey_binding.as_field(),
             3 => self.sslservicegroup_sslcipher_binding.as_field(),
             4 => self.sslservicegroup_sslciphersuite_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15103,14 +14766,9 @@ impl rt::Model for SslservicegroupBinding {
             2 => self.sslservicegroup_sslcertkey_binding.as_field_mut(),
             3 => self.sslservicegroup_sslcipher_binding.as_field_mut(),
             4 => self.sslservicegroup_sslciphersuite_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupBinding {
@@ -15196,6 +14854,7 @@ impl rt::Model for SslservicegroupEcccurveBinding {
             0 => self.count.as_field(),
             1 => self.ecccurvename.as_field(),
             2 => self.servicegroupname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15204,14 +14863,9 @@ impl rt::Model for SslservicegroupEcccurveBinding {
             0 => self.count.as_field_mut(),
             1 => self.ecccurvename.as_field_mut(),
             2 => self.servicegroupname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupEcccurveBinding {
@@ -15316,6 +14970,7 @@ impl rt::Model for SslservicegroupSslcacertbundleBinding {
         match index {
             0 => self.cacertbundlename.as_field(),
             1 => self.servicegroupname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15323,14 +14978,9 @@ impl rt::Model for SslservicegroupSslcacertbundleBinding {
         match index {
             0 => self.cacertbundlename.as_field_mut(),
             1 => self.servicegroupname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslcacertbundleBinding {
@@ -15454,6 +15104,7 @@ impl rt::Model for SslservicegroupSslcertkeyBinding {
             4 => self.ocspcheck.as_field(),
             5 => self.servicegroupname.as_field(),
             6 => self.snicert.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15466,14 +15117,9 @@ impl rt::Model for SslservicegroupSslcertkeyBinding {
             4 => self.ocspcheck.as_field_mut(),
             5 => self.servicegroupname.as_field_mut(),
             6 => self.snicert.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslcertkeyBinding {
@@ -15616,6 +15262,7 @@ impl rt::Model for SslservicegroupSslcipherBinding {
             2 => self.ciphername.as_field(),
             3 => self.description.as_field(),
             4 => self.servicegroupname.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15626,14 +15273,9 @@ impl rt::Model for SslservicegroupSslcipherBinding {
             2 => self.ciphername.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.servicegroupname.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslcipherBinding {
@@ -15750,6 +15392,7 @@ impl rt::Model for SslservicegroupSslciphersuiteBinding {
             1 => self.ciphername.as_field(),
             2 => self.description.as_field(),
             3 => self.servicegroupname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15759,14 +15402,9 @@ impl rt::Model for SslservicegroupSslciphersuiteBinding {
             1 => self.ciphername.as_field_mut(),
             2 => self.description.as_field_mut(),
             3 => self.servicegroupname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslservicegroupSslciphersuiteBinding {
@@ -16186,6 +15824,7 @@ impl rt::Model for Sslvserver {
             50 => self.tls13sessionticketsperauthcontext.as_field(),
             51 => self.vservername.as_field(),
             52 => self.zerorttearlydata.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16244,14 +15883,9 @@ impl rt::Model for Sslvserver {
             50 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             51 => self.vservername.as_field_mut(),
             52 => self.zerorttearlydata.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslvserver {
@@ -16374,6 +16008,7 @@ impl rt::Model for SslvserverBinding {
             3 => self.sslvserver_sslciphersuite_binding.as_field(),
             4 => self.sslvserver_sslpolicy_binding.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16385,14 +16020,9 @@ impl rt::Model for SslvserverBinding {
             3 => self.sslvserver_sslciphersuite_binding.as_field_mut(),
             4 => self.sslvserver_sslpolicy_binding.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverBinding {
@@ -16474,6 +16104,7 @@ impl rt::Model for SslvserverEcccurveBinding {
             0 => self.count.as_field(),
             1 => self.ecccurvename.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16482,14 +16113,9 @@ impl rt::Model for SslvserverEcccurveBinding {
             0 => self.count.as_field_mut(),
             1 => self.ecccurvename.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverEcccurveBinding {
@@ -16601,6 +16227,7 @@ impl rt::Model for SslvserverSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field(),
             1 => self.skipcacertbundle.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16609,14 +16236,9 @@ impl rt::Model for SslvserverSslcacertbundleBinding {
             0 => self.cacertbundlename.as_field_mut(),
             1 => self.skipcacertbundle.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcacertbundleBinding {
@@ -16756,6 +16378,7 @@ impl rt::Model for SslvserverSslcertkeyBinding {
             6 => self.skipcaname.as_field(),
             7 => self.snicert.as_field(),
             8 => self.vservername.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16770,14 +16393,9 @@ impl rt::Model for SslvserverSslcertkeyBinding {
             6 => self.skipcaname.as_field_mut(),
             7 => self.snicert.as_field_mut(),
             8 => self.vservername.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcertkeyBinding {
@@ -16920,6 +16538,7 @@ impl rt::Model for SslvserverSslcertkeybundleBinding {
             0 => self.certkeybundlename.as_field(),
             1 => self.snicertkeybundle.as_field(),
             2 => self.vservername.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16928,14 +16547,9 @@ impl rt::Model for SslvserverSslcertkeybundleBinding {
             0 => self.certkeybundlename.as_field_mut(),
             1 => self.snicertkeybundle.as_field_mut(),
             2 => self.vservername.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcertkeybundleBinding {
@@ -17056,6 +16670,7 @@ impl rt::Model for SslvserverSslcipherBinding {
             2 => self.ciphername.as_field(),
             3 => self.description.as_field(),
             4 => self.vservername.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17066,14 +16681,9 @@ impl rt::Model for SslvserverSslcipherBinding {
             2 => self.ciphername.as_field_mut(),
             3 => self.description.as_field_mut(),
             4 => self.vservername.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslcipherBinding {
@@ -17190,6 +16800,7 @@ impl rt::Model for SslvserverSslciphersuiteBinding {
             1 => self.ciphername.as_field(),
             2 => self.description.as_field(),
             3 => self.vservername.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17199,14 +16810,9 @@ impl rt::Model for SslvserverSslciphersuiteBinding {
             1 => self.ciphername.as_field_mut(),
             2 => self.description.as_field_mut(),
             3 => self.vservername.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslciphersuiteBinding {
@@ -17377,6 +16983,7 @@ impl rt::Model for SslvserverSslpolicyBinding {
             7 => self.priority.as_field(),
             8 => self.type_.as_field(),
             9 => self.vservername.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17392,14 +16999,9 @@ impl rt::Model for SslvserverSslpolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.vservername.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverSslpolicyBinding {
@@ -17550,6 +17152,7 @@ impl rt::Model for Sslwrapkey {
             1 => self.password.as_field(),
             2 => self.salt.as_field(),
             3 => self.wrapkeyname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17559,14 +17162,9 @@ impl rt::Model for Sslwrapkey {
             1 => self.password.as_field_mut(),
             2 => self.salt.as_field_mut(),
             3 => self.wrapkeyname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sslwrapkey {
@@ -19663,6 +19261,7 @@ impl rt::Model for SslStats {
             423 => self.ssltottlsv1transactions.as_field(),
             424 => self.ssltottransactions.as_field(),
             425 => self.ssltransactionsrate.as_field(),
+            426 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20094,14 +19693,9 @@ impl rt::Model for SslStats {
             423 => self.ssltottlsv1transactions.as_field_mut(),
             424 => self.ssltottransactions.as_field_mut(),
             425 => self.ssltransactionsrate.as_field_mut(),
+            426 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslStats {
@@ -20303,6 +19897,7 @@ impl rt::Model for SslvserverStats {
             21 => self.type_.as_field(),
             22 => self.vservername.as_field(),
             23 => self.vslbhealth.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20332,14 +19927,9 @@ impl rt::Model for SslvserverStats {
             21 => self.type_.as_field_mut(),
             22 => self.vservername.as_field_mut(),
             23 => self.vslbhealth.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslvserverStats {

@@ -113,6 +113,7 @@ impl rt::Model for StreamidentifierStats {
             10 => self.streamobjpktspersecond.as_field(),
             11 => self.streamobjreq.as_field(),
             12 => self.streamobjresptime.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -131,14 +132,9 @@ impl rt::Model for StreamidentifierStats {
             10 => self.streamobjpktspersecond.as_field_mut(),
             11 => self.streamobjreq.as_field_mut(),
             12 => self.streamobjresptime.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierStats {
@@ -399,6 +395,7 @@ impl rt::Model for Streamidentifier {
             15 => self.sort.as_field(),
             16 => self.trackackonlypackets.as_field(),
             17 => self.tracktransactions.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -422,14 +419,9 @@ impl rt::Model for Streamidentifier {
             15 => self.sort.as_field_mut(),
             16 => self.trackackonlypackets.as_field_mut(),
             17 => self.tracktransactions.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Streamidentifier {
@@ -622,6 +614,7 @@ impl rt::Model for StreamidentifierAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -629,14 +622,9 @@ impl rt::Model for StreamidentifierAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierAnalyticsprofileBinding {
@@ -741,6 +729,7 @@ impl rt::Model for StreamidentifierBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.streamidentifier_streamsession_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -748,14 +737,9 @@ impl rt::Model for StreamidentifierBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.streamidentifier_streamsession_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierBinding {
@@ -833,6 +817,7 @@ impl rt::Model for StreamidentifierStreamsessionBinding {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -840,14 +825,9 @@ impl rt::Model for StreamidentifierStreamsessionBinding {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StreamidentifierStreamsessionBinding {
@@ -920,6 +900,7 @@ impl rt::Model for Streamselector {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
             2 => self.rule.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -928,14 +909,9 @@ impl rt::Model for Streamselector {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.rule.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Streamselector {
@@ -1042,20 +1018,16 @@ impl rt::Model for Streamsession {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Streamsession {

@@ -415,6 +415,7 @@ impl rt::Model for Subscribergxinterface {
             34 => self.status.as_field(),
             35 => self.svrstate.as_field(),
             36 => self.vserver.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -457,14 +458,9 @@ impl rt::Model for Subscribergxinterface {
             34 => self.status.as_field_mut(),
             35 => self.svrstate.as_field_mut(),
             36 => self.vserver.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscribergxinterface {
@@ -663,6 +659,7 @@ impl rt::Model for Subscriberparam {
             4 => self.interfacetype.as_field(),
             5 => self.ipv6prefixlookuplist.as_field(),
             6 => self.keytype.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -675,14 +672,9 @@ impl rt::Model for Subscriberparam {
             4 => self.interfacetype.as_field_mut(),
             5 => self.ipv6prefixlookuplist.as_field_mut(),
             6 => self.keytype.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscriberparam {
@@ -832,6 +824,7 @@ impl rt::Model for Subscriberprofile {
             7 => self.subscriptionidvalue.as_field(),
             8 => self.ttl.as_field(),
             9 => self.vlan.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -847,14 +840,9 @@ impl rt::Model for Subscriberprofile {
             7 => self.subscriptionidvalue.as_field_mut(),
             8 => self.ttl.as_field_mut(),
             9 => self.vlan.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscriberprofile {
@@ -1029,6 +1017,7 @@ impl rt::Model for Subscriberradiusinterface {
             0 => self.listeningservice.as_field(),
             1 => self.radiusinterimasstart.as_field(),
             2 => self.svrstate.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1037,14 +1026,9 @@ impl rt::Model for Subscriberradiusinterface {
             0 => self.listeningservice.as_field_mut(),
             1 => self.radiusinterimasstart.as_field_mut(),
             2 => self.svrstate.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscriberradiusinterface {
@@ -1188,6 +1172,7 @@ impl rt::Model for Subscribersessions {
             9 => self.subscriptionidvalue.as_field(),
             10 => self.ttl.as_field(),
             11 => self.vlan.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1205,14 +1190,9 @@ impl rt::Model for Subscribersessions {
             9 => self.subscriptionidvalue.as_field_mut(),
             10 => self.ttl.as_field_mut(),
             11 => self.vlan.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Subscribersessions {

@@ -308,6 +308,7 @@ impl rt::Model for SystemStats {
             63 => self.voltagevcc1.as_field(),
             64 => self.voltagevsen2.as_field(),
             65 => self.voltagevtt.as_field(),
+            66 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -379,14 +380,9 @@ impl rt::Model for SystemStats {
             63 => self.voltagevcc1.as_field_mut(),
             64 => self.voltagevsen2.as_field_mut(),
             65 => self.voltagevtt.as_field_mut(),
+            66 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemStats {
@@ -647,6 +643,7 @@ impl rt::Model for SystembwStats {
             48 => self.httpsvr200okresprate.as_field(),
             49 => self.httpsvr404notfound.as_field(),
             50 => self.httpsvr404notfoundrate.as_field(),
+            51 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -703,14 +700,9 @@ impl rt::Model for SystembwStats {
             48 => self.httpsvr200okresprate.as_field_mut(),
             49 => self.httpsvr404notfound.as_field_mut(),
             50 => self.httpsvr404notfoundrate.as_field_mut(),
+            51 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystembwStats {
@@ -779,6 +771,7 @@ impl rt::Model for SystemcpuStats {
             0 => self.clearstats.as_field(),
             1 => self.id.as_field(),
             2 => self.percpuuse.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -787,14 +780,9 @@ impl rt::Model for SystemcpuStats {
             0 => self.clearstats.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.percpuuse.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemcpuStats {
@@ -929,6 +917,7 @@ impl rt::Model for SystemmemoryStats {
             13 => self.shmemallocpcnt.as_field(),
             14 => self.shmemerrallocfailed.as_field(),
             15 => self.shmemtotinmb.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -950,14 +939,9 @@ impl rt::Model for SystemmemoryStats {
             13 => self.shmemallocpcnt.as_field_mut(),
             14 => self.shmemerrallocfailed.as_field_mut(),
             15 => self.shmemtotinmb.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemmemoryStats {
@@ -1017,20 +1001,16 @@ impl rt::Model for Systemadmuserinfo {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.username.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.username.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemadmuserinfo {
@@ -1086,18 +1066,16 @@ impl rt::Model for Systemautorestorefeature {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("systemautorestorefeature has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("systemautorestorefeature has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Systemautorestorefeature {
@@ -1226,6 +1204,7 @@ impl rt::Model for Systembackup {
             9 => self.skipbackup.as_field(),
             10 => self.uselocaltimezone.as_field(),
             11 => self.version.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1243,14 +1222,9 @@ impl rt::Model for Systembackup {
             9 => self.skipbackup.as_field_mut(),
             10 => self.uselocaltimezone.as_field_mut(),
             11 => self.version.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systembackup {
@@ -1426,6 +1400,7 @@ impl rt::Model for Systemcmdpolicy {
             3 => self.cmdspec.as_field(),
             4 => self.feature.as_field(),
             5 => self.policyname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1437,14 +1412,9 @@ impl rt::Model for Systemcmdpolicy {
             3 => self.cmdspec.as_field_mut(),
             4 => self.feature.as_field_mut(),
             5 => self.policyname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcmdpolicy {
@@ -1562,6 +1532,7 @@ impl rt::Model for Systemcollectionparam {
             0 => self.communityname.as_field(),
             1 => self.datapath.as_field(),
             2 => self.loglevel.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1570,14 +1541,9 @@ impl rt::Model for Systemcollectionparam {
             0 => self.communityname.as_field_mut(),
             1 => self.datapath.as_field_mut(),
             2 => self.loglevel.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcollectionparam {
@@ -1647,6 +1613,7 @@ impl rt::Model for Systemcore {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1654,14 +1621,9 @@ impl rt::Model for Systemcore {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcore {
@@ -1723,6 +1685,7 @@ impl rt::Model for Systemcountergroup {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1730,14 +1693,9 @@ impl rt::Model for Systemcountergroup {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcountergroup {
@@ -1801,6 +1759,7 @@ impl rt::Model for Systemcounters {
             0 => self.countergroup.as_field(),
             1 => self.datasource.as_field(),
             2 => self.response.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1809,14 +1768,9 @@ impl rt::Model for Systemcounters {
             0 => self.countergroup.as_field_mut(),
             1 => self.datasource.as_field_mut(),
             2 => self.response.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcounters {
@@ -1893,20 +1847,16 @@ impl rt::Model for Systemcpuparam {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pemode.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.pemode.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemcpuparam {
@@ -1980,6 +1930,7 @@ impl rt::Model for Systemdatasource {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1987,14 +1938,9 @@ impl rt::Model for Systemdatasource {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemdatasource {
@@ -2061,6 +2007,7 @@ impl rt::Model for Systementity {
             1 => self.datasource.as_field(),
             2 => self.response.as_field(),
             3 => self.type_.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2070,14 +2017,9 @@ impl rt::Model for Systementity {
             1 => self.datasource.as_field_mut(),
             2 => self.response.as_field_mut(),
             3 => self.type_.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systementity {
@@ -2201,6 +2143,7 @@ impl rt::Model for Systementitydata {
             11 => self.startupdate.as_field(),
             12 => self.type_.as_field(),
             13 => self.unit.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2220,14 +2163,9 @@ impl rt::Model for Systementitydata {
             11 => self.startupdate.as_field_mut(),
             12 => self.type_.as_field_mut(),
             13 => self.unit.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systementitydata {
@@ -2293,6 +2231,7 @@ impl rt::Model for Systementitytype {
         match index {
             0 => self.datasource.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2300,14 +2239,9 @@ impl rt::Model for Systementitytype {
         match index {
             0 => self.datasource.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systementitytype {
@@ -2386,6 +2320,7 @@ impl rt::Model for Systemeventhistory {
             3 => self.response.as_field(),
             4 => self.starttime.as_field(),
             5 => self.unit.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2397,14 +2332,9 @@ impl rt::Model for Systemeventhistory {
             3 => self.response.as_field_mut(),
             4 => self.starttime.as_field_mut(),
             5 => self.unit.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemeventhistory {
@@ -2505,6 +2435,7 @@ impl rt::Model for Systemextramgmtcpu {
             0 => self.configuredstate.as_field(),
             1 => self.effectivestate.as_field(),
             2 => self.nodeid.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2513,14 +2444,9 @@ impl rt::Model for Systemextramgmtcpu {
             0 => self.configuredstate.as_field_mut(),
             1 => self.effectivestate.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemextramgmtcpu {
@@ -2641,6 +2567,7 @@ impl rt::Model for Systemfile {
             6 => self.filemodifiedtime.as_field(),
             7 => self.filename.as_field(),
             8 => self.filesize.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2655,14 +2582,9 @@ impl rt::Model for Systemfile {
             6 => self.filemodifiedtime.as_field_mut(),
             7 => self.filename.as_field_mut(),
             8 => self.filesize.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemfile {
@@ -3049,6 +2971,7 @@ impl rt::Model for SystemglobalAuditnslogpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3062,14 +2985,9 @@ impl rt::Model for SystemglobalAuditnslogpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuditnslogpolicyBinding {
@@ -3208,6 +3126,7 @@ impl rt::Model for SystemglobalAuditsyslogpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3221,14 +3140,9 @@ impl rt::Model for SystemglobalAuditsyslogpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuditsyslogpolicyBinding {
@@ -3367,6 +3281,7 @@ impl rt::Model for SystemglobalAuthenticationldappolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3380,14 +3295,9 @@ impl rt::Model for SystemglobalAuthenticationldappolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationldappolicyBinding {
@@ -3526,6 +3436,7 @@ impl rt::Model for SystemglobalAuthenticationlocalpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3539,14 +3450,9 @@ impl rt::Model for SystemglobalAuthenticationlocalpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationlocalpolicyBinding {
@@ -3685,6 +3591,7 @@ impl rt::Model for SystemglobalAuthenticationpolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3698,14 +3605,9 @@ impl rt::Model for SystemglobalAuthenticationpolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationpolicyBinding {
@@ -3844,6 +3746,7 @@ impl rt::Model for SystemglobalAuthenticationradiuspolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3857,14 +3760,9 @@ impl rt::Model for SystemglobalAuthenticationradiuspolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationradiuspolicyBinding {
@@ -4003,6 +3901,7 @@ impl rt::Model for SystemglobalAuthenticationtacacspolicyBinding {
             5 => self.nextfactor.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4016,14 +3915,9 @@ impl rt::Model for SystemglobalAuthenticationtacacspolicyBinding {
             5 => self.nextfactor.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalAuthenticationtacacspolicyBinding {
@@ -4166,6 +4060,7 @@ impl rt::Model for SystemglobalBinding {
             4 => self.systemglobal_authenticationpolicy_binding.as_field(),
             5 => self.systemglobal_authenticationradiuspolicy_binding.as_field(),
             6 => self.systemglobal_authenticationtacacspolicy_binding.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4178,14 +4073,9 @@ impl rt::Model for SystemglobalBinding {
             4 => self.systemglobal_authenticationpolicy_binding.as_field_mut(),
             5 => self.systemglobal_authenticationradiuspolicy_binding.as_field_mut(),
             6 => self.systemglobal_authenticationtacacspolicy_binding.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemglobalBinding {
@@ -4281,6 +4171,7 @@ impl rt::Model for Systemglobaldata {
             8 => self.starttime.as_field(),
             9 => self.startupdate.as_field(),
             10 => self.unit.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4297,14 +4188,9 @@ impl rt::Model for Systemglobaldata {
             8 => self.starttime.as_field_mut(),
             9 => self.startupdate.as_field_mut(),
             10 => self.unit.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemglobaldata {
@@ -4415,6 +4301,7 @@ impl rt::Model for Systemgroup {
             4 => self.promptstring.as_field(),
             5 => self.timeout.as_field(),
             6 => self.warnpriorndays.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4427,14 +4314,9 @@ impl rt::Model for Systemgroup {
             4 => self.promptstring.as_field_mut(),
             5 => self.timeout.as_field_mut(),
             6 => self.warnpriorndays.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemgroup {
@@ -4569,6 +4451,7 @@ impl rt::Model for SystemgroupBinding {
             1 => self.systemgroup_nspartition_binding.as_field(),
             2 => self.systemgroup_systemcmdpolicy_binding.as_field(),
             3 => self.systemgroup_systemuser_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4578,14 +4461,9 @@ impl rt::Model for SystemgroupBinding {
             1 => self.systemgroup_nspartition_binding.as_field_mut(),
             2 => self.systemgroup_systemcmdpolicy_binding.as_field_mut(),
             3 => self.systemgroup_systemuser_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupBinding {
@@ -4674,6 +4552,7 @@ impl rt::Model for SystemgroupNspartitionBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.partitionname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4682,14 +4561,9 @@ impl rt::Model for SystemgroupNspartitionBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.partitionname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupNspartitionBinding {
@@ -4807,6 +4681,7 @@ impl rt::Model for SystemgroupSystemcmdpolicyBinding {
             1 => self.groupname.as_field(),
             2 => self.policyname.as_field(),
             3 => self.priority.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4816,14 +4691,9 @@ impl rt::Model for SystemgroupSystemcmdpolicyBinding {
             1 => self.groupname.as_field_mut(),
             2 => self.policyname.as_field_mut(),
             3 => self.priority.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupSystemcmdpolicyBinding {
@@ -4938,6 +4808,7 @@ impl rt::Model for SystemgroupSystemuserBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4946,14 +4817,9 @@ impl rt::Model for SystemgroupSystemuserBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemgroupSystemuserBinding {
@@ -5065,6 +4931,7 @@ impl rt::Model for Systemhwerror {
             0 => self.diskcheck.as_field(),
             1 => self.hwerrorcount.as_field(),
             2 => self.response.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5073,14 +4940,9 @@ impl rt::Model for Systemhwerror {
             0 => self.diskcheck.as_field_mut(),
             1 => self.hwerrorcount.as_field_mut(),
             2 => self.response.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemhwerror {
@@ -5174,6 +5036,7 @@ impl rt::Model for Systemkek {
             0 => self.level.as_field(),
             1 => self.passphrase.as_field(),
             2 => self.password.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5182,14 +5045,9 @@ impl rt::Model for Systemkek {
             0 => self.level.as_field_mut(),
             1 => self.passphrase.as_field_mut(),
             2 => self.password.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemkek {
@@ -5279,6 +5137,7 @@ impl rt::Model for Systemnsbtracing {
             0 => self.configuredstate.as_field(),
             1 => self.effectivestate.as_field(),
             2 => self.nodeid.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5287,14 +5146,9 @@ impl rt::Model for Systemnsbtracing {
             0 => self.configuredstate.as_field_mut(),
             1 => self.effectivestate.as_field_mut(),
             2 => self.nodeid.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemnsbtracing {
@@ -5640,6 +5494,7 @@ impl rt::Model for Systemparameter {
             23 => self.totalauthtimeout.as_field(),
             24 => self.wafprotection.as_field(),
             25 => self.warnpriorndays.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5671,14 +5526,9 @@ impl rt::Model for Systemparameter {
             23 => self.totalauthtimeout.as_field_mut(),
             24 => self.wafprotection.as_field_mut(),
             25 => self.warnpriorndays.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemparameter {
@@ -5789,6 +5639,7 @@ impl rt::Model for Systemrestorepoint {
             4 => self.ipaddress.as_field(),
             5 => self.techsuprtname.as_field(),
             6 => self.version.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5801,14 +5652,9 @@ impl rt::Model for Systemrestorepoint {
             4 => self.ipaddress.as_field_mut(),
             5 => self.techsuprtname.as_field_mut(),
             6 => self.version.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemrestorepoint {
@@ -5983,6 +5829,7 @@ impl rt::Model for Systemsession {
             11 => self.partitionname.as_field(),
             12 => self.sid.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6002,14 +5849,9 @@ impl rt::Model for Systemsession {
             11 => self.partitionname.as_field_mut(),
             12 => self.sid.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemsession {
@@ -6092,20 +5934,16 @@ impl rt::Model for Systemsignedexereport {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.message.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.message.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemsignedexereport {
@@ -6196,6 +6034,7 @@ impl rt::Model for Systemsshkey {
             0 => self.name.as_field(),
             1 => self.src.as_field(),
             2 => self.sshkeytype.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6204,14 +6043,9 @@ impl rt::Model for Systemsshkey {
             0 => self.name.as_field_mut(),
             1 => self.src.as_field_mut(),
             2 => self.sshkeytype.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemsshkey {
@@ -6425,6 +6259,7 @@ impl rt::Model for Systemuser {
             13 => self.timeout.as_field(),
             14 => self.timeoutkind.as_field(),
             15 => self.username.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6446,14 +6281,9 @@ impl rt::Model for Systemuser {
             13 => self.timeout.as_field_mut(),
             14 => self.timeoutkind.as_field_mut(),
             15 => self.username.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Systemuser {
@@ -6608,6 +6438,7 @@ impl rt::Model for SystemuserBinding {
             1 => self.systemuser_systemcmdpolicy_binding.as_field(),
             2 => self.systemuser_systemgroup_binding.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6617,14 +6448,9 @@ impl rt::Model for SystemuserBinding {
             1 => self.systemuser_systemcmdpolicy_binding.as_field_mut(),
             2 => self.systemuser_systemgroup_binding.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserBinding {
@@ -6711,6 +6537,7 @@ impl rt::Model for SystemuserNspartitionBinding {
             0 => self.count.as_field(),
             1 => self.partitionname.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6719,14 +6546,9 @@ impl rt::Model for SystemuserNspartitionBinding {
             0 => self.count.as_field_mut(),
             1 => self.partitionname.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserNspartitionBinding {
@@ -6844,6 +6666,7 @@ impl rt::Model for SystemuserSystemcmdpolicyBinding {
             1 => self.policyname.as_field(),
             2 => self.priority.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6853,14 +6676,9 @@ impl rt::Model for SystemuserSystemcmdpolicyBinding {
             1 => self.policyname.as_field_mut(),
             2 => self.priority.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserSystemcmdpolicyBinding {
@@ -6977,6 +6795,7 @@ impl rt::Model for SystemuserSystemgroupBinding {
             0 => self.count.as_field(),
             1 => self.groupname.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6985,14 +6804,9 @@ impl rt::Model for SystemuserSystemgroupBinding {
             0 => self.count.as_field_mut(),
             1 => self.groupname.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemuserSystemgroupBinding {

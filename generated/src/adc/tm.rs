@@ -75,6 +75,7 @@ impl rt::Model for TmsessionpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -86,14 +87,9 @@ impl rt::Model for TmsessionpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyStats {
@@ -170,6 +166,7 @@ impl rt::Model for TmtrafficpolicyStats {
             1 => self.name.as_field(),
             2 => self.pipolicyhits.as_field(),
             3 => self.pipolicyhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -179,14 +176,9 @@ impl rt::Model for TmtrafficpolicyStats {
             1 => self.name.as_field_mut(),
             2 => self.pipolicyhits.as_field_mut(),
             3 => self.pipolicyhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyStats {
@@ -332,6 +324,7 @@ impl rt::Model for Tmformssoaction {
             7 => self.ssosuccessrule.as_field(),
             8 => self.submitmethod.as_field(),
             9 => self.userfield.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -347,14 +340,9 @@ impl rt::Model for Tmformssoaction {
             7 => self.ssosuccessrule.as_field_mut(),
             8 => self.submitmethod.as_field_mut(),
             9 => self.userfield.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmformssoaction {
@@ -519,6 +507,7 @@ impl rt::Model for TmglobalAuditnslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -529,14 +518,9 @@ impl rt::Model for TmglobalAuditnslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalAuditnslogpolicyBinding {
@@ -652,6 +636,7 @@ impl rt::Model for TmglobalAuditsyslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field(),
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -662,14 +647,9 @@ impl rt::Model for TmglobalAuditsyslogpolicyBinding {
             2 => self.gotopriorityexpression.as_field_mut(),
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalAuditsyslogpolicyBinding {
@@ -783,6 +763,7 @@ impl rt::Model for TmglobalBinding {
             1 => self.tmglobal_auditsyslogpolicy_binding.as_field(),
             2 => self.tmglobal_tmsessionpolicy_binding.as_field(),
             3 => self.tmglobal_tmtrafficpolicy_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -792,14 +773,9 @@ impl rt::Model for TmglobalBinding {
             1 => self.tmglobal_auditsyslogpolicy_binding.as_field_mut(),
             2 => self.tmglobal_tmsessionpolicy_binding.as_field_mut(),
             3 => self.tmglobal_tmtrafficpolicy_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalBinding {
@@ -1123,6 +1099,7 @@ impl rt::Model for TmglobalTmsessionpolicyBinding {
             4 => self.gotopriorityexpression.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1135,14 +1112,9 @@ impl rt::Model for TmglobalTmsessionpolicyBinding {
             4 => self.gotopriorityexpression.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalTmsessionpolicyBinding {
@@ -1321,6 +1293,7 @@ impl rt::Model for TmglobalTmtrafficpolicyBinding {
             4 => self.policyname.as_field(),
             5 => self.priority.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1333,14 +1306,9 @@ impl rt::Model for TmglobalTmtrafficpolicyBinding {
             4 => self.policyname.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmglobalTmtrafficpolicyBinding {
@@ -1892,6 +1860,7 @@ impl rt::Model for Tmsamlssoprofile {
             78 => self.signassertion.as_field(),
             79 => self.signaturealg.as_field(),
             80 => self.skewtime.as_field(),
+            81 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1978,14 +1947,9 @@ impl rt::Model for Tmsamlssoprofile {
             78 => self.signassertion.as_field_mut(),
             79 => self.signaturealg.as_field_mut(),
             80 => self.skewtime.as_field_mut(),
+            81 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsamlssoprofile {
@@ -2698,6 +2662,7 @@ impl rt::Model for Tmsessionaction {
             11 => self.sso.as_field(),
             12 => self.ssocredential.as_field(),
             13 => self.ssodomain.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2717,14 +2682,9 @@ impl rt::Model for Tmsessionaction {
             11 => self.sso.as_field_mut(),
             12 => self.ssocredential.as_field_mut(),
             13 => self.ssodomain.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsessionaction {
@@ -2985,6 +2945,7 @@ impl rt::Model for Tmsessionparameter {
             10 => self.ssodomain.as_field(),
             11 => self.tmsessionpolicybindtype.as_field(),
             12 => self.tmsessionpolicycount.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3003,14 +2964,9 @@ impl rt::Model for Tmsessionparameter {
             10 => self.ssodomain.as_field_mut(),
             11 => self.tmsessionpolicybindtype.as_field_mut(),
             12 => self.tmsessionpolicycount.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsessionparameter {
@@ -3131,6 +3087,7 @@ impl rt::Model for Tmsessionpolicy {
             6 => self.hits.as_field(),
             7 => self.name.as_field(),
             8 => self.rule.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3145,14 +3102,9 @@ impl rt::Model for Tmsessionpolicy {
             6 => self.hits.as_field_mut(),
             7 => self.name.as_field_mut(),
             8 => self.rule.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmsessionpolicy {
@@ -3295,6 +3247,7 @@ impl rt::Model for TmsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3305,14 +3258,9 @@ impl rt::Model for TmsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyAaagroupBinding {
@@ -3415,6 +3363,7 @@ impl rt::Model for TmsessionpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3425,14 +3374,9 @@ impl rt::Model for TmsessionpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyAaauserBinding {
@@ -3535,6 +3479,7 @@ impl rt::Model for TmsessionpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3545,14 +3490,9 @@ impl rt::Model for TmsessionpolicyAuthenticationvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyAuthenticationvserverBinding {
@@ -3649,6 +3589,7 @@ impl rt::Model for TmsessionpolicyBinding {
             2 => self.tmsessionpolicy_aaauser_binding.as_field(),
             3 => self.tmsessionpolicy_authenticationvserver_binding.as_field(),
             4 => self.tmsessionpolicy_tmglobal_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3659,14 +3600,9 @@ impl rt::Model for TmsessionpolicyBinding {
             2 => self.tmsessionpolicy_aaauser_binding.as_field_mut(),
             3 => self.tmsessionpolicy_authenticationvserver_binding.as_field_mut(),
             4 => self.tmsessionpolicy_tmglobal_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyBinding {
@@ -3765,6 +3701,7 @@ impl rt::Model for TmsessionpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3775,14 +3712,9 @@ impl rt::Model for TmsessionpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmsessionpolicyTmglobalBinding {
@@ -3933,6 +3865,7 @@ impl rt::Model for Tmtrafficaction {
             10 => self.samlssoprofile.as_field(),
             11 => self.sso.as_field(),
             12 => self.userexpression.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3951,14 +3884,9 @@ impl rt::Model for Tmtrafficaction {
             10 => self.samlssoprofile.as_field_mut(),
             11 => self.sso.as_field_mut(),
             12 => self.userexpression.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmtrafficaction {
@@ -4153,6 +4081,7 @@ impl rt::Model for Tmtrafficpolicy {
             2 => self.hits.as_field(),
             3 => self.name.as_field(),
             4 => self.rule.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4163,14 +4092,9 @@ impl rt::Model for Tmtrafficpolicy {
             2 => self.hits.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.rule.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tmtrafficpolicy {
@@ -4301,6 +4225,7 @@ impl rt::Model for TmtrafficpolicyBinding {
             1 => self.tmtrafficpolicy_csvserver_binding.as_field(),
             2 => self.tmtrafficpolicy_lbvserver_binding.as_field(),
             3 => self.tmtrafficpolicy_tmglobal_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4310,14 +4235,9 @@ impl rt::Model for TmtrafficpolicyBinding {
             1 => self.tmtrafficpolicy_csvserver_binding.as_field_mut(),
             2 => self.tmtrafficpolicy_lbvserver_binding.as_field_mut(),
             3 => self.tmtrafficpolicy_tmglobal_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyBinding {
@@ -4416,6 +4336,7 @@ impl rt::Model for TmtrafficpolicyCsvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4426,14 +4347,9 @@ impl rt::Model for TmtrafficpolicyCsvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyCsvserverBinding {
@@ -4536,6 +4452,7 @@ impl rt::Model for TmtrafficpolicyLbvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4546,14 +4463,9 @@ impl rt::Model for TmtrafficpolicyLbvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyLbvserverBinding {
@@ -4656,6 +4568,7 @@ impl rt::Model for TmtrafficpolicyTmglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4666,14 +4579,9 @@ impl rt::Model for TmtrafficpolicyTmglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TmtrafficpolicyTmglobalBinding {

@@ -62,6 +62,7 @@ impl rt::Model for TransformpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -73,14 +74,9 @@ impl rt::Model for TransformpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyStats {
@@ -157,6 +153,7 @@ impl rt::Model for TransformpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -166,14 +163,9 @@ impl rt::Model for TransformpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelStats {
@@ -329,6 +321,7 @@ impl rt::Model for Transformaction {
             10 => self.resurlfrom.as_field(),
             11 => self.resurlinto.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -347,14 +340,9 @@ impl rt::Model for Transformaction {
             10 => self.resurlfrom.as_field_mut(),
             11 => self.resurlinto.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformaction {
@@ -478,20 +466,16 @@ impl rt::Model for TransformglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.transformglobal_transformpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.transformglobal_transformpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformglobalBinding {
@@ -672,6 +656,7 @@ impl rt::Model for TransformglobalTransformpolicyBinding {
             8 => self.policyname.as_field(),
             9 => self.priority.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -688,14 +673,9 @@ impl rt::Model for TransformglobalTransformpolicyBinding {
             8 => self.policyname.as_field_mut(),
             9 => self.priority.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformglobalTransformpolicyBinding {
@@ -869,6 +849,7 @@ impl rt::Model for Transformpolicy {
             8 => self.newname.as_field(),
             9 => self.profilename.as_field(),
             10 => self.rule.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -885,14 +866,9 @@ impl rt::Model for Transformpolicy {
             8 => self.newname.as_field_mut(),
             9 => self.profilename.as_field_mut(),
             10 => self.rule.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformpolicy {
@@ -1047,6 +1023,7 @@ impl rt::Model for TransformpolicyBinding {
             2 => self.transformpolicy_lbvserver_binding.as_field(),
             3 => self.transformpolicy_transformglobal_binding.as_field(),
             4 => self.transformpolicy_transformpolicylabel_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1057,14 +1034,9 @@ impl rt::Model for TransformpolicyBinding {
             2 => self.transformpolicy_lbvserver_binding.as_field_mut(),
             3 => self.transformpolicy_transformglobal_binding.as_field_mut(),
             4 => self.transformpolicy_transformpolicylabel_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyBinding {
@@ -1198,6 +1170,7 @@ impl rt::Model for TransformpolicyCsvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1211,14 +1184,9 @@ impl rt::Model for TransformpolicyCsvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyCsvserverBinding {
@@ -1341,6 +1309,7 @@ impl rt::Model for TransformpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1354,14 +1323,9 @@ impl rt::Model for TransformpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyLbvserverBinding {
@@ -1484,6 +1448,7 @@ impl rt::Model for TransformpolicyTransformglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1497,14 +1462,9 @@ impl rt::Model for TransformpolicyTransformglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyTransformglobalBinding {
@@ -1627,6 +1587,7 @@ impl rt::Model for TransformpolicyTransformpolicylabelBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1640,14 +1601,9 @@ impl rt::Model for TransformpolicyTransformpolicylabelBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicyTransformpolicylabelBinding {
@@ -1790,6 +1746,7 @@ impl rt::Model for Transformpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1806,14 +1763,9 @@ impl rt::Model for Transformpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformpolicylabel {
@@ -1935,6 +1887,7 @@ impl rt::Model for TransformpolicylabelBinding {
             0 => self.labelname.as_field(),
             1 => self.transformpolicylabel_policybinding_binding.as_field(),
             2 => self.transformpolicylabel_transformpolicy_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1943,14 +1896,9 @@ impl rt::Model for TransformpolicylabelBinding {
             0 => self.labelname.as_field_mut(),
             1 => self.transformpolicylabel_policybinding_binding.as_field_mut(),
             2 => self.transformpolicylabel_transformpolicy_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelBinding {
@@ -2059,6 +2007,7 @@ impl rt::Model for TransformpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2072,14 +2021,9 @@ impl rt::Model for TransformpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelPolicybindingBinding {
@@ -2186,6 +2130,7 @@ impl rt::Model for TransformpolicylabelTransformpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2199,14 +2144,9 @@ impl rt::Model for TransformpolicylabelTransformpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformpolicylabelTransformpolicyBinding {
@@ -2393,6 +2333,7 @@ impl rt::Model for Transformprofile {
             8 => self.regexforfindingurlinxcomponent.as_field(),
             9 => self.regexforfindingurlinxml.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2409,14 +2350,9 @@ impl rt::Model for Transformprofile {
             8 => self.regexforfindingurlinxcomponent.as_field_mut(),
             9 => self.regexforfindingurlinxml.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Transformprofile {
@@ -2536,6 +2472,7 @@ impl rt::Model for TransformprofileBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.transformprofile_transformaction_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2543,14 +2480,9 @@ impl rt::Model for TransformprofileBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.transformprofile_transformaction_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformprofileBinding {
@@ -2699,6 +2631,7 @@ impl rt::Model for TransformprofileTransformactionBinding {
             10 => self.resurlfrom.as_field(),
             11 => self.resurlinto.as_field(),
             12 => self.state.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2717,14 +2650,9 @@ impl rt::Model for TransformprofileTransformactionBinding {
             10 => self.resurlfrom.as_field_mut(),
             11 => self.resurlinto.as_field_mut(),
             12 => self.state.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransformprofileTransformactionBinding {

@@ -75,6 +75,7 @@ impl rt::Model for TunneltrafficpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -86,14 +87,9 @@ impl rt::Model for TunneltrafficpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunneltrafficpolicyStats {
@@ -161,20 +157,16 @@ impl rt::Model for TunnelglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.tunnelglobal_tunneltrafficpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.tunnelglobal_tunneltrafficpolicy_binding.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunnelglobalBinding {
@@ -610,6 +602,7 @@ impl rt::Model for TunnelglobalTunneltrafficpolicyBinding {
             8 => self.priority.as_field(),
             9 => self.state.as_field(),
             10 => self.type_.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -626,14 +619,9 @@ impl rt::Model for TunnelglobalTunneltrafficpolicyBinding {
             8 => self.priority.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.type_.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunnelglobalTunneltrafficpolicyBinding {
@@ -836,6 +824,7 @@ impl rt::Model for Tunneltrafficpolicy {
             16 => self.serverttlb.as_field(),
             17 => self.txbytes.as_field(),
             18 => self.undefhits.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -860,14 +849,9 @@ impl rt::Model for Tunneltrafficpolicy {
             16 => self.serverttlb.as_field_mut(),
             17 => self.txbytes.as_field_mut(),
             18 => self.undefhits.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tunneltrafficpolicy {
@@ -1008,6 +992,7 @@ impl rt::Model for TunneltrafficpolicyBinding {
         match index {
             0 => self.name.as_field(),
             1 => self.tunneltrafficpolicy_tunnelglobal_binding.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1015,14 +1000,9 @@ impl rt::Model for TunneltrafficpolicyBinding {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.tunneltrafficpolicy_tunnelglobal_binding.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunneltrafficpolicyBinding {
@@ -1127,6 +1107,7 @@ impl rt::Model for TunneltrafficpolicyTunnelglobalBinding {
             3 => self.gotopriorityexpression.as_field(),
             4 => self.name.as_field(),
             5 => self.priority.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1138,14 +1119,9 @@ impl rt::Model for TunneltrafficpolicyTunnelglobalBinding {
             3 => self.gotopriorityexpression.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.priority.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TunneltrafficpolicyTunnelglobalBinding {

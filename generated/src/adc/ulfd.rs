@@ -83,6 +83,7 @@ impl rt::Model for Ulfdserver {
             0 => self.count.as_field(),
             1 => self.loggerip.as_field(),
             2 => self.state.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -91,14 +92,9 @@ impl rt::Model for Ulfdserver {
             0 => self.count.as_field_mut(),
             1 => self.loggerip.as_field_mut(),
             2 => self.state.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ulfdserver {

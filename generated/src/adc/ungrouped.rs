@@ -32,6 +32,7 @@ impl rt::Model for Accesslist {
             0 => self.id.as_field(),
             1 => self.remark.as_field(),
             2 => self.rules.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -40,14 +41,9 @@ impl rt::Model for Accesslist {
             0 => self.id.as_field_mut(),
             1 => self.remark.as_field_mut(),
             2 => self.rules.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Accesslist {
@@ -168,6 +164,7 @@ impl rt::Model for Bfdinterface {
             2 => self.multiplier.as_field(),
             3 => self.name.as_field(),
             4 => self.passive.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -178,14 +175,9 @@ impl rt::Model for Bfdinterface {
             2 => self.multiplier.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.passive.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bfdinterface {
@@ -304,6 +296,7 @@ impl rt::Model for Bgprouter {
             1 => self.local_as.as_field(),
             2 => self.neighbor.as_field(),
             3 => self.router_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -313,14 +306,9 @@ impl rt::Model for Bgprouter {
             1 => self.local_as.as_field_mut(),
             2 => self.neighbor.as_field_mut(),
             3 => self.router_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Bgprouter {
@@ -437,6 +425,7 @@ impl rt::Model for ChangePassword {
             1 => self.new_password.as_field(),
             2 => self.password.as_field(),
             3 => self.username.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -446,14 +435,9 @@ impl rt::Model for ChangePassword {
             1 => self.new_password.as_field_mut(),
             2 => self.password.as_field_mut(),
             3 => self.username.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ChangePassword {
@@ -566,6 +550,7 @@ impl rt::Model for ClearConfig {
         match index {
             0 => self.all.as_field(),
             1 => self.mode.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -573,14 +558,9 @@ impl rt::Model for ClearConfig {
         match index {
             0 => self.all.as_field_mut(),
             1 => self.mode.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClearConfig {
@@ -719,6 +699,7 @@ impl rt::Model for Iproute {
             6 => self.prefix.as_field(),
             7 => self.prefix_length.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -733,14 +714,9 @@ impl rt::Model for Iproute {
             6 => self.prefix.as_field_mut(),
             7 => self.prefix_length.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Iproute {
@@ -863,6 +839,7 @@ impl rt::Model for Login {
         match index {
             0 => self.password.as_field(),
             1 => self.username.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -870,14 +847,9 @@ impl rt::Model for Login {
         match index {
             0 => self.password.as_field_mut(),
             1 => self.username.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Login {
@@ -949,18 +921,16 @@ impl rt::Model for Logout {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("logout has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("logout has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Logout {
@@ -1109,6 +1079,7 @@ impl rt::Model for Ospf6interface {
             8 => self.retransmit_interval.as_field(),
             9 => self.tag_id.as_field(),
             10 => self.transmit_delay.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1125,14 +1096,9 @@ impl rt::Model for Ospf6interface {
             8 => self.retransmit_interval.as_field_mut(),
             9 => self.tag_id.as_field_mut(),
             10 => self.transmit_delay.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ospf6interface {
@@ -1298,6 +1264,7 @@ impl rt::Model for Ospf6router {
             1 => self.passive_interface.as_field(),
             2 => self.router_id.as_field(),
             3 => self.tag_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1307,14 +1274,9 @@ impl rt::Model for Ospf6router {
             1 => self.passive_interface.as_field_mut(),
             2 => self.router_id.as_field_mut(),
             3 => self.tag_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ospf6router {
@@ -1510,6 +1472,7 @@ impl rt::Model for Ospfinterface {
             9 => self.priority.as_field(),
             10 => self.retransmit_interval.as_field(),
             11 => self.transmit_delay.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1527,14 +1490,9 @@ impl rt::Model for Ospfinterface {
             9 => self.priority.as_field_mut(),
             10 => self.retransmit_interval.as_field_mut(),
             11 => self.transmit_delay.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ospfinterface {
@@ -1707,6 +1665,7 @@ impl rt::Model for Ospfrouter {
             2 => self.process_id.as_field(),
             3 => self.redistribute.as_field(),
             4 => self.router_id.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1717,14 +1676,9 @@ impl rt::Model for Ospfrouter {
             2 => self.process_id.as_field_mut(),
             3 => self.redistribute.as_field_mut(),
             4 => self.router_id.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ospfrouter {
@@ -1839,6 +1793,7 @@ impl rt::Model for Routemap {
         match index {
             0 => self.name.as_field(),
             1 => self.rules.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1846,14 +1801,9 @@ impl rt::Model for Routemap {
         match index {
             0 => self.name.as_field_mut(),
             1 => self.rules.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Routemap {
@@ -1950,6 +1900,7 @@ impl rt::Model for RouterdynamicroutingInfo {
         match index {
             0 => self.commandstring.as_field(),
             1 => self.nodeid.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1957,14 +1908,9 @@ impl rt::Model for RouterdynamicroutingInfo {
         match index {
             0 => self.commandstring.as_field_mut(),
             1 => self.nodeid.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RouterdynamicroutingInfo {
@@ -2024,20 +1970,16 @@ impl rt::Model for SaveConfig {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.all.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.all.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SaveConfig {

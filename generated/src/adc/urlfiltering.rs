@@ -36,6 +36,7 @@ impl rt::Model for Urlfilteringcategories {
         match index {
             0 => self.categories.as_field(),
             1 => self.group.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43,14 +44,9 @@ impl rt::Model for Urlfilteringcategories {
         match index {
             0 => self.categories.as_field_mut(),
             1 => self.group.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Urlfilteringcategories {
@@ -115,20 +111,16 @@ impl rt::Model for Urlfilteringcategorygroups {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.categorygroups.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.categorygroups.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Urlfilteringcategorygroups {
@@ -286,6 +278,7 @@ impl rt::Model for Urlfilteringparameter {
             11 => self.seeddbpath.as_field(),
             12 => self.seeddbsizelevel.as_field(),
             13 => self.timeofdaytoupdatedb.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -305,14 +298,9 @@ impl rt::Model for Urlfilteringparameter {
             11 => self.seeddbpath.as_field_mut(),
             12 => self.seeddbsizelevel.as_field_mut(),
             13 => self.timeofdaytoupdatedb.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Urlfilteringparameter {

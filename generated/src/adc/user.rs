@@ -234,6 +234,7 @@ impl rt::Model for UservserverStats {
             27 => self.totalresponses.as_field(),
             28 => self.tothits.as_field(),
             29 => self.vslbhealth.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -269,14 +270,9 @@ impl rt::Model for UservserverStats {
             27 => self.totalresponses.as_field_mut(),
             28 => self.tothits.as_field_mut(),
             29 => self.vslbhealth.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UservserverStats {
@@ -387,6 +383,7 @@ impl rt::Model for Userprotocol {
             2 => self.extension.as_field(),
             3 => self.name.as_field(),
             4 => self.transport.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -397,14 +394,9 @@ impl rt::Model for Userprotocol {
             2 => self.extension.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.transport.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Userprotocol {
@@ -721,6 +713,7 @@ impl rt::Model for Uservserver {
             13 => self.tickssincelaststatechange.as_field(),
             14 => self.userprotocol.as_field(),
             15 => self.value.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -742,14 +735,9 @@ impl rt::Model for Uservserver {
             13 => self.tickssincelaststatechange.as_field_mut(),
             14 => self.userprotocol.as_field_mut(),
             15 => self.value.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Uservserver {

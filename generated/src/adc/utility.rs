@@ -216,6 +216,7 @@ impl rt::Model for Callhome {
             20 => self.rllatesthighdrop.as_field(),
             21 => self.sslcardfirstfailure.as_field(),
             22 => self.sslcardlatestfailure.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -244,14 +245,9 @@ impl rt::Model for Callhome {
             20 => self.rllatesthighdrop.as_field_mut(),
             21 => self.sslcardfirstfailure.as_field_mut(),
             22 => self.sslcardlatestfailure.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Callhome {
@@ -352,6 +348,7 @@ impl rt::Model for Filesystemencryption {
             3 => self.ntimes0var.as_field(),
             4 => self.passphrase.as_field(),
             5 => self.supportedstate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -363,14 +360,9 @@ impl rt::Model for Filesystemencryption {
             3 => self.ntimes0var.as_field_mut(),
             4 => self.passphrase.as_field_mut(),
             5 => self.supportedstate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Filesystemencryption {
@@ -478,6 +470,7 @@ impl rt::Model for Install {
             6 => self.resizeswapvar.as_field(),
             7 => self.url.as_field(),
             8 => self.y.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -492,14 +485,9 @@ impl rt::Model for Install {
             6 => self.resizeswapvar.as_field_mut(),
             7 => self.url.as_field_mut(),
             8 => self.y.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Install {
@@ -675,6 +663,7 @@ impl rt::Model for Ping {
             15 => self.t.as_field(),
             16 => self.timeout.as_field(),
             17 => self.traffic_domain.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -698,14 +687,9 @@ impl rt::Model for Ping {
             15 => self.t.as_field_mut(),
             16 => self.timeout.as_field_mut(),
             17 => self.traffic_domain.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ping {
@@ -899,6 +883,7 @@ impl rt::Model for Ping6 {
             18 => self.t.as_field(),
             19 => self.timeout.as_field(),
             20 => self.traffic_domain.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -925,14 +910,9 @@ impl rt::Model for Ping6 {
             18 => self.t.as_field_mut(),
             19 => self.timeout.as_field_mut(),
             20 => self.traffic_domain.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ping6 {
@@ -995,18 +975,16 @@ impl rt::Model for Raid {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("raid has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("raid has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for Raid {
@@ -1133,6 +1111,7 @@ impl rt::Model for Techsupport {
             8 => self.servername.as_field(),
             9 => self.upload.as_field(),
             10 => self.username.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1149,14 +1128,9 @@ impl rt::Model for Techsupport {
             8 => self.servername.as_field_mut(),
             9 => self.upload.as_field_mut(),
             10 => self.username.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Techsupport {
@@ -1364,6 +1338,7 @@ impl rt::Model for Traceroute {
             21 => self.traffic_domain.as_field(),
             22 => self.v.as_field(),
             23 => self.w.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1393,14 +1368,9 @@ impl rt::Model for Traceroute {
             21 => self.traffic_domain.as_field_mut(),
             22 => self.v.as_field_mut(),
             23 => self.w.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Traceroute {
@@ -1548,6 +1518,7 @@ impl rt::Model for Traceroute6 {
             10 => self.s.as_field(),
             11 => self.v.as_field(),
             12 => self.w.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1566,14 +1537,9 @@ impl rt::Model for Traceroute6 {
             10 => self.s.as_field_mut(),
             11 => self.v.as_field_mut(),
             12 => self.w.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Traceroute6 {

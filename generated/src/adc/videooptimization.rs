@@ -201,6 +201,7 @@ impl rt::Model for VideooptimizationStats {
             24 => self.vovideoopherrate.as_field(),
             25 => self.vovideooptother.as_field(),
             26 => self.vovideooptotherbytes.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -233,14 +234,9 @@ impl rt::Model for VideooptimizationStats {
             24 => self.vovideoopherrate.as_field_mut(),
             25 => self.vovideooptother.as_field_mut(),
             26 => self.vovideooptotherbytes.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationStats {
@@ -334,6 +330,7 @@ impl rt::Model for VideooptimizationdetectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -345,14 +342,9 @@ impl rt::Model for VideooptimizationdetectionpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicyStats {
@@ -438,6 +430,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -447,14 +440,9 @@ impl rt::Model for VideooptimizationdetectionpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicylabelStats {
@@ -552,6 +540,7 @@ impl rt::Model for VideooptimizationpacingpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -563,14 +552,9 @@ impl rt::Model for VideooptimizationpacingpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicyStats {
@@ -656,6 +640,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -665,14 +650,9 @@ impl rt::Model for VideooptimizationpacingpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicylabelStats {
@@ -771,6 +751,7 @@ impl rt::Model for VideooptimizationpolicyStats {
             3 => self.pipolicyhitsrate.as_field(),
             4 => self.pipolicyundefhits.as_field(),
             5 => self.pipolicyundefhitsrate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -782,14 +763,9 @@ impl rt::Model for VideooptimizationpolicyStats {
             3 => self.pipolicyhitsrate.as_field_mut(),
             4 => self.pipolicyundefhits.as_field_mut(),
             5 => self.pipolicyundefhitsrate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyStats {
@@ -876,6 +852,7 @@ impl rt::Model for VideooptimizationpolicylabelStats {
             1 => self.labelname.as_field(),
             2 => self.pipolicylabelhits.as_field(),
             3 => self.pipolicylabelhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -885,14 +862,9 @@ impl rt::Model for VideooptimizationpolicylabelStats {
             1 => self.labelname.as_field_mut(),
             2 => self.pipolicylabelhits.as_field_mut(),
             3 => self.pipolicylabelhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelStats {
@@ -1062,6 +1034,7 @@ impl rt::Model for Videooptimizationaction {
             7 => self.referencecount.as_field(),
             8 => self.type_.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1077,14 +1050,9 @@ impl rt::Model for Videooptimizationaction {
             7 => self.referencecount.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationaction {
@@ -1296,6 +1264,7 @@ impl rt::Model for Videooptimizationdetectionaction {
             7 => self.referencecount.as_field(),
             8 => self.type_.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1311,14 +1280,9 @@ impl rt::Model for Videooptimizationdetectionaction {
             7 => self.referencecount.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationdetectionaction {
@@ -1511,6 +1475,7 @@ impl rt::Model for Videooptimizationdetectionpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1528,14 +1493,9 @@ impl rt::Model for Videooptimizationdetectionpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationdetectionpolicy {
@@ -1695,6 +1655,7 @@ impl rt::Model for VideooptimizationdetectionpolicyBinding {
                 self.videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1706,14 +1667,9 @@ impl rt::Model for VideooptimizationdetectionpolicyBinding {
                 self.videooptimizationdetectionpolicy_videooptimizationglobaldetection_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicyBinding {
@@ -1846,6 +1802,7 @@ impl rt::Model for VideooptimizationdetectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1859,14 +1816,9 @@ impl rt::Model for VideooptimizationdetectionpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicyLbvserverBinding {
@@ -2029,6 +1981,7 @@ impl rt::Model for Videooptimizationdetectionpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2045,14 +1998,9 @@ impl rt::Model for Videooptimizationdetectionpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationdetectionpolicylabel {
@@ -2188,6 +2136,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelBinding {
                 self.videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2202,14 +2151,9 @@ impl rt::Model for VideooptimizationdetectionpolicylabelBinding {
                 self.videooptimizationdetectionpolicylabel_videooptimizationdetectionpolicy_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicylabelBinding {
@@ -2319,6 +2263,7 @@ impl rt::Model for VideooptimizationdetectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2332,14 +2277,9 @@ impl rt::Model for VideooptimizationdetectionpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationdetectionpolicylabelPolicybindingBinding {
@@ -2454,6 +2394,7 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2466,14 +2407,9 @@ for VideooptimizationdetectionpolicylabelVideooptimizationdetectionpolicyBinding
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -2611,6 +2547,7 @@ impl rt::Model for VideooptimizationglobalBinding {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.videooptimizationglobal_videooptimizationpolicy_binding.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2620,14 +2557,9 @@ impl rt::Model for VideooptimizationglobalBinding {
                 self.videooptimizationglobal_videooptimizationpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobalBinding {
@@ -2784,6 +2716,7 @@ impl rt::Model for VideooptimizationglobalVideooptimizationpolicyBinding {
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2799,14 +2732,9 @@ impl rt::Model for VideooptimizationglobalVideooptimizationpolicyBinding {
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobalVideooptimizationpolicyBinding {
@@ -2933,6 +2861,7 @@ impl rt::Model for VideooptimizationglobaldetectionBinding {
                 self.videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding
                     .as_field()
             }
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2942,14 +2871,9 @@ impl rt::Model for VideooptimizationglobaldetectionBinding {
                 self.videooptimizationglobaldetection_videooptimizationdetectionpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobaldetectionBinding {
@@ -3089,6 +3013,7 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3103,14 +3028,9 @@ for VideooptimizationglobaldetectionVideooptimizationdetectionpolicyBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -3254,6 +3174,7 @@ impl rt::Model for VideooptimizationglobalpacingBinding {
                 self.videooptimizationglobalpacing_videooptimizationpacingpolicy_binding
                     .as_field()
             }
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3263,14 +3184,9 @@ impl rt::Model for VideooptimizationglobalpacingBinding {
                 self.videooptimizationglobalpacing_videooptimizationpacingpolicy_binding
                     .as_field_mut()
             }
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationglobalpacingBinding {
@@ -3423,6 +3339,7 @@ impl rt::Model for VideooptimizationglobalpacingVideooptimizationpacingpolicyBin
             7 => self.policyname.as_field(),
             8 => self.priority.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3438,14 +3355,9 @@ impl rt::Model for VideooptimizationglobalpacingVideooptimizationpacingpolicyBin
             7 => self.policyname.as_field_mut(),
             8 => self.priority.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -3630,6 +3542,7 @@ impl rt::Model for Videooptimizationpacingaction {
             7 => self.rate.as_field(),
             8 => self.referencecount.as_field(),
             9 => self.undefhits.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3645,14 +3558,9 @@ impl rt::Model for Videooptimizationpacingaction {
             7 => self.rate.as_field_mut(),
             8 => self.referencecount.as_field_mut(),
             9 => self.undefhits.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpacingaction {
@@ -3845,6 +3753,7 @@ impl rt::Model for Videooptimizationpacingpolicy {
             9 => self.rule.as_field(),
             10 => self.undefaction.as_field(),
             11 => self.undefhits.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3862,14 +3771,9 @@ impl rt::Model for Videooptimizationpacingpolicy {
             9 => self.rule.as_field_mut(),
             10 => self.undefaction.as_field_mut(),
             11 => self.undefhits.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpacingpolicy {
@@ -4029,6 +3933,7 @@ impl rt::Model for VideooptimizationpacingpolicyBinding {
                 self.videooptimizationpacingpolicy_videooptimizationglobalpacing_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4040,14 +3945,9 @@ impl rt::Model for VideooptimizationpacingpolicyBinding {
                 self.videooptimizationpacingpolicy_videooptimizationglobalpacing_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicyBinding {
@@ -4165,6 +4065,7 @@ impl rt::Model for VideooptimizationpacingpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4178,14 +4079,9 @@ impl rt::Model for VideooptimizationpacingpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicyLbvserverBinding {
@@ -4307,6 +4203,7 @@ impl rt::Model for VideooptimizationpacingpolicyVideooptimizationglobalpacingBin
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4320,14 +4217,9 @@ impl rt::Model for VideooptimizationpacingpolicyVideooptimizationglobalpacingBin
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -4477,6 +4369,7 @@ impl rt::Model for Videooptimizationpacingpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4493,14 +4386,9 @@ impl rt::Model for Videooptimizationpacingpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpacingpolicylabel {
@@ -4633,6 +4521,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelBinding {
                 self.videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4647,14 +4536,9 @@ impl rt::Model for VideooptimizationpacingpolicylabelBinding {
                 self.videooptimizationpacingpolicylabel_videooptimizationpacingpolicy_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicylabelBinding {
@@ -4764,6 +4648,7 @@ impl rt::Model for VideooptimizationpacingpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4777,14 +4662,9 @@ impl rt::Model for VideooptimizationpacingpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpacingpolicylabelPolicybindingBinding {
@@ -4899,6 +4779,7 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
             4 => self.labeltype.as_field(),
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4911,14 +4792,9 @@ for VideooptimizationpacingpolicylabelVideooptimizationpacingpolicyBinding {
             4 => self.labeltype.as_field_mut(),
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize
@@ -5065,6 +4941,7 @@ impl rt::Model for Videooptimizationparameter {
         match index {
             0 => self.quicpacingrate.as_field(),
             1 => self.randomsamplingpercentage.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5072,14 +4949,9 @@ impl rt::Model for Videooptimizationparameter {
         match index {
             0 => self.quicpacingrate.as_field_mut(),
             1 => self.randomsamplingpercentage.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationparameter {
@@ -5204,6 +5076,7 @@ impl rt::Model for Videooptimizationpolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5220,14 +5093,9 @@ impl rt::Model for Videooptimizationpolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpolicy {
@@ -5380,6 +5248,7 @@ impl rt::Model for VideooptimizationpolicyBinding {
             0 => self.name.as_field(),
             1 => self.videooptimizationpolicy_lbvserver_binding.as_field(),
             2 => self.videooptimizationpolicy_videooptimizationglobal_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5391,14 +5260,9 @@ impl rt::Model for VideooptimizationpolicyBinding {
                 self.videooptimizationpolicy_videooptimizationglobal_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyBinding {
@@ -5516,6 +5380,7 @@ impl rt::Model for VideooptimizationpolicyLbvserverBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5529,14 +5394,9 @@ impl rt::Model for VideooptimizationpolicyLbvserverBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyLbvserverBinding {
@@ -5658,6 +5518,7 @@ impl rt::Model for VideooptimizationpolicyVideooptimizationglobalBinding {
             5 => self.labeltype.as_field(),
             6 => self.name.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5671,14 +5532,9 @@ impl rt::Model for VideooptimizationpolicyVideooptimizationglobalBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicyVideooptimizationglobalBinding {
@@ -5823,6 +5679,7 @@ impl rt::Model for Videooptimizationpolicylabel {
             8 => self.numpol.as_field(),
             9 => self.policylabeltype.as_field(),
             10 => self.priority.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5839,14 +5696,9 @@ impl rt::Model for Videooptimizationpolicylabel {
             8 => self.numpol.as_field_mut(),
             9 => self.policylabeltype.as_field_mut(),
             10 => self.priority.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Videooptimizationpolicylabel {
@@ -5975,6 +5827,7 @@ impl rt::Model for VideooptimizationpolicylabelBinding {
                 self.videooptimizationpolicylabel_videooptimizationpolicy_binding
                     .as_field()
             }
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5986,14 +5839,9 @@ impl rt::Model for VideooptimizationpolicylabelBinding {
                 self.videooptimizationpolicylabel_videooptimizationpolicy_binding
                     .as_field_mut()
             }
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelBinding {
@@ -6103,6 +5951,7 @@ impl rt::Model for VideooptimizationpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6116,14 +5965,9 @@ impl rt::Model for VideooptimizationpolicylabelPolicybindingBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelPolicybindingBinding {
@@ -6238,6 +6082,7 @@ impl rt::Model for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
             5 => self.labeltype.as_field(),
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6251,14 +6096,9 @@ impl rt::Model for VideooptimizationpolicylabelVideooptimizationpolicyBinding {
             5 => self.labeltype.as_field_mut(),
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VideooptimizationpolicylabelVideooptimizationpolicyBinding {

@@ -746,6 +746,7 @@ impl rt::Model for VpnStats {
             136 => self.vpnlicensefail.as_field(),
             137 => self.winsrequesthit.as_field(),
             138 => self.winsrequesthitrate.as_field(),
+            139 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -890,14 +891,9 @@ impl rt::Model for VpnStats {
             136 => self.vpnlicensefail.as_field_mut(),
             137 => self.winsrequesthit.as_field_mut(),
             138 => self.winsrequesthitrate.as_field_mut(),
+            139 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnStats {
@@ -975,6 +971,7 @@ impl rt::Model for VpnurlpolicyStats {
             1 => self.name.as_field(),
             2 => self.pipolicyhits.as_field(),
             3 => self.pipolicyhitsrate.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -984,14 +981,9 @@ impl rt::Model for VpnurlpolicyStats {
             1 => self.name.as_field_mut(),
             2 => self.pipolicyhits.as_field_mut(),
             3 => self.pipolicyhitsrate.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnurlpolicyStats {
@@ -1120,6 +1112,7 @@ impl rt::Model for VpnvserverStats {
             13 => self.totalresponsebytes.as_field(),
             14 => self.totalresponses.as_field(),
             15 => self.type_.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1141,14 +1134,9 @@ impl rt::Model for VpnvserverStats {
             13 => self.totalresponsebytes.as_field_mut(),
             14 => self.totalresponses.as_field_mut(),
             15 => self.type_.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverStats {
@@ -1297,6 +1285,7 @@ impl rt::Model for Vpnalwaysonprofile {
             2 => self.locationbasedvpn.as_field(),
             3 => self.name.as_field(),
             4 => self.networkaccessonvpnfailure.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1307,14 +1296,9 @@ impl rt::Model for Vpnalwaysonprofile {
             2 => self.locationbasedvpn.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.networkaccessonvpnfailure.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnalwaysonprofile {
@@ -1517,6 +1501,7 @@ impl rt::Model for Vpnclientlessaccesspolicy {
             8 => self.rule.as_field(),
             9 => self.undefaction.as_field(),
             10 => self.undefhits.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1533,14 +1518,9 @@ impl rt::Model for Vpnclientlessaccesspolicy {
             8 => self.rule.as_field_mut(),
             9 => self.undefaction.as_field_mut(),
             10 => self.undefhits.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnclientlessaccesspolicy {
@@ -1667,6 +1647,7 @@ impl rt::Model for VpnclientlessaccesspolicyBinding {
             0 => self.name.as_field(),
             1 => self.vpnclientlessaccesspolicy_vpnglobal_binding.as_field(),
             2 => self.vpnclientlessaccesspolicy_vpnvserver_binding.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1675,14 +1656,9 @@ impl rt::Model for VpnclientlessaccesspolicyBinding {
             0 => self.name.as_field_mut(),
             1 => self.vpnclientlessaccesspolicy_vpnglobal_binding.as_field_mut(),
             2 => self.vpnclientlessaccesspolicy_vpnvserver_binding.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnclientlessaccesspolicyBinding {
@@ -1783,6 +1759,7 @@ impl rt::Model for VpnclientlessaccesspolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1793,14 +1770,9 @@ impl rt::Model for VpnclientlessaccesspolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnclientlessaccesspolicyVpnglobalBinding {
@@ -1905,6 +1877,7 @@ impl rt::Model for VpnclientlessaccesspolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1915,14 +1888,9 @@ impl rt::Model for VpnclientlessaccesspolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnclientlessaccesspolicyVpnvserverBinding {
@@ -2107,6 +2075,7 @@ impl rt::Model for Vpnclientlessaccessprofile {
             17 => self.urlrewritepolicylabel.as_field(),
             18 => self.xcomponentrewritepolicylabel.as_field(),
             19 => self.xmlrewritepolicylabel.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2132,14 +2101,9 @@ impl rt::Model for Vpnclientlessaccessprofile {
             17 => self.urlrewritepolicylabel.as_field_mut(),
             18 => self.xcomponentrewritepolicylabel.as_field_mut(),
             19 => self.xmlrewritepolicylabel.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnclientlessaccessprofile {
@@ -2261,6 +2225,7 @@ impl rt::Model for Vpnepaprofile {
             1 => self.data.as_field(),
             2 => self.filename.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2270,14 +2235,9 @@ impl rt::Model for Vpnepaprofile {
             1 => self.data.as_field_mut(),
             2 => self.filename.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnepaprofile {
@@ -2393,6 +2353,7 @@ impl rt::Model for Vpneula {
         match index {
             0 => self.count.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2400,14 +2361,9 @@ impl rt::Model for Vpneula {
         match index {
             0 => self.count.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpneula {
@@ -2584,6 +2540,7 @@ impl rt::Model for Vpnformssoaction {
             7 => self.ssosuccessrule.as_field(),
             8 => self.submitmethod.as_field(),
             9 => self.userfield.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2599,14 +2556,9 @@ impl rt::Model for Vpnformssoaction {
             7 => self.ssosuccessrule.as_field_mut(),
             8 => self.submitmethod.as_field_mut(),
             9 => self.userfield.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnformssoaction {
@@ -2763,6 +2715,7 @@ impl rt::Model for VpnglobalAppcontrollerBinding {
             0 => self.count.as_field(),
             1 => self.appcontroller.as_field(),
             2 => self.gotopriorityexpression.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2771,14 +2724,9 @@ impl rt::Model for VpnglobalAppcontrollerBinding {
             0 => self.count.as_field_mut(),
             1 => self.appcontroller.as_field_mut(),
             2 => self.gotopriorityexpression.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAppcontrollerBinding {
@@ -2891,6 +2839,7 @@ impl rt::Model for VpnglobalAppfwpolicyBinding {
             2 => self.policyname.as_field(),
             3 => self.priority.as_field(),
             4 => self.secondary.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2901,14 +2850,9 @@ impl rt::Model for VpnglobalAppfwpolicyBinding {
             2 => self.policyname.as_field_mut(),
             3 => self.priority.as_field_mut(),
             4 => self.secondary.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAppfwpolicyBinding {
@@ -3036,6 +2980,7 @@ impl rt::Model for VpnglobalAuditnslogpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3047,14 +2992,9 @@ impl rt::Model for VpnglobalAuditnslogpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuditnslogpolicyBinding {
@@ -3184,6 +3124,7 @@ impl rt::Model for VpnglobalAuditsyslogpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3195,14 +3136,9 @@ impl rt::Model for VpnglobalAuditsyslogpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuditsyslogpolicyBinding {
@@ -3332,6 +3268,7 @@ impl rt::Model for VpnglobalAuthenticationcertpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3343,14 +3280,9 @@ impl rt::Model for VpnglobalAuthenticationcertpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationcertpolicyBinding {
@@ -3480,6 +3412,7 @@ impl rt::Model for VpnglobalAuthenticationldappolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3491,14 +3424,9 @@ impl rt::Model for VpnglobalAuthenticationldappolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationldappolicyBinding {
@@ -3628,6 +3556,7 @@ impl rt::Model for VpnglobalAuthenticationlocalpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3639,14 +3568,9 @@ impl rt::Model for VpnglobalAuthenticationlocalpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationlocalpolicyBinding {
@@ -3783,6 +3707,7 @@ impl rt::Model for VpnglobalAuthenticationnegotiatepolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3794,14 +3719,9 @@ impl rt::Model for VpnglobalAuthenticationnegotiatepolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationnegotiatepolicyBinding {
@@ -3931,6 +3851,7 @@ impl rt::Model for VpnglobalAuthenticationpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3942,14 +3863,9 @@ impl rt::Model for VpnglobalAuthenticationpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationpolicyBinding {
@@ -4079,6 +3995,7 @@ impl rt::Model for VpnglobalAuthenticationradiuspolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4090,14 +4007,9 @@ impl rt::Model for VpnglobalAuthenticationradiuspolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationradiuspolicyBinding {
@@ -4227,6 +4139,7 @@ impl rt::Model for VpnglobalAuthenticationsamlpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4238,14 +4151,9 @@ impl rt::Model for VpnglobalAuthenticationsamlpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationsamlpolicyBinding {
@@ -4375,6 +4283,7 @@ impl rt::Model for VpnglobalAuthenticationtacacspolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4386,14 +4295,9 @@ impl rt::Model for VpnglobalAuthenticationtacacspolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalAuthenticationtacacspolicyBinding {
@@ -4637,6 +4541,7 @@ impl rt::Model for VpnglobalBinding {
             22 => self.vpnglobal_vpnsessionpolicy_binding.as_field(),
             23 => self.vpnglobal_vpntrafficpolicy_binding.as_field(),
             24 => self.vpnglobal_vpnurl_binding.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4667,14 +4572,9 @@ impl rt::Model for VpnglobalBinding {
             22 => self.vpnglobal_vpnsessionpolicy_binding.as_field_mut(),
             23 => self.vpnglobal_vpntrafficpolicy_binding.as_field_mut(),
             24 => self.vpnglobal_vpnurl_binding.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalBinding {
@@ -4744,6 +4644,7 @@ impl rt::Model for VpnglobalDomainBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetdomain.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4752,14 +4653,9 @@ impl rt::Model for VpnglobalDomainBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetdomain.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalDomainBinding {
@@ -4872,6 +4768,7 @@ impl rt::Model for VpnglobalIntranetip6Binding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetip6.as_field(),
             3 => self.numaddr.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4881,14 +4778,9 @@ impl rt::Model for VpnglobalIntranetip6Binding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetip6.as_field_mut(),
             3 => self.numaddr.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalIntranetip6Binding {
@@ -4999,6 +4891,7 @@ impl rt::Model for VpnglobalIntranetipBinding {
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetip.as_field(),
             3 => self.netmask.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5008,14 +4901,9 @@ impl rt::Model for VpnglobalIntranetipBinding {
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetip.as_field_mut(),
             3 => self.netmask.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalIntranetipBinding {
@@ -5119,6 +5007,7 @@ impl rt::Model for VpnglobalSecureprivateaccessurlBinding {
         match index {
             0 => self.gotopriorityexpression.as_field(),
             1 => self.secureprivateaccessurl.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5126,14 +5015,9 @@ impl rt::Model for VpnglobalSecureprivateaccessurlBinding {
         match index {
             0 => self.gotopriorityexpression.as_field_mut(),
             1 => self.secureprivateaccessurl.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalSecureprivateaccessurlBinding {
@@ -5237,6 +5121,7 @@ impl rt::Model for VpnglobalSharefileserverBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.sharefile.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5245,14 +5130,9 @@ impl rt::Model for VpnglobalSharefileserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.sharefile.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalSharefileserverBinding {
@@ -5395,6 +5275,7 @@ impl rt::Model for VpnglobalSslcertkeyBinding {
             4 => self.gotopriorityexpression.as_field(),
             5 => self.ocspcheck.as_field(),
             6 => self.userdataencryptionkey.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5407,14 +5288,9 @@ impl rt::Model for VpnglobalSslcertkeyBinding {
             4 => self.gotopriorityexpression.as_field_mut(),
             5 => self.ocspcheck.as_field_mut(),
             6 => self.userdataencryptionkey.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalSslcertkeyBinding {
@@ -5586,6 +5462,7 @@ impl rt::Model for VpnglobalStaserverBinding {
             3 => self.staauthid.as_field(),
             4 => self.staserver.as_field(),
             5 => self.stastate.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5597,14 +5474,9 @@ impl rt::Model for VpnglobalStaserverBinding {
             3 => self.staauthid.as_field_mut(),
             4 => self.staserver.as_field_mut(),
             5 => self.stastate.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalStaserverBinding {
@@ -6010,6 +5882,7 @@ impl rt::Model for VpnglobalVpnclientlessaccesspolicyBinding {
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6025,14 +5898,9 @@ impl rt::Model for VpnglobalVpnclientlessaccesspolicyBinding {
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnclientlessaccesspolicyBinding {
@@ -6154,6 +6022,7 @@ impl rt::Model for VpnglobalVpneulaBinding {
             0 => self.count.as_field(),
             1 => self.eula.as_field(),
             2 => self.gotopriorityexpression.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6162,14 +6031,9 @@ impl rt::Model for VpnglobalVpneulaBinding {
             0 => self.count.as_field_mut(),
             1 => self.eula.as_field_mut(),
             2 => self.gotopriorityexpression.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpneulaBinding {
@@ -6272,6 +6136,7 @@ impl rt::Model for VpnglobalVpnintranetapplicationBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.intranetapplication.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6280,14 +6145,9 @@ impl rt::Model for VpnglobalVpnintranetapplicationBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.intranetapplication.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnintranetapplicationBinding {
@@ -6393,6 +6253,7 @@ impl rt::Model for VpnglobalVpnnexthopserverBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.nexthopserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6401,14 +6262,9 @@ impl rt::Model for VpnglobalVpnnexthopserverBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.nexthopserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnnexthopserverBinding {
@@ -6515,6 +6371,7 @@ impl rt::Model for VpnglobalVpnportalthemeBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.portaltheme.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6523,14 +6380,9 @@ impl rt::Model for VpnglobalVpnportalthemeBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.portaltheme.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnportalthemeBinding {
@@ -6655,6 +6507,7 @@ impl rt::Model for VpnglobalVpnsessionpolicyBinding {
             5 => self.policyname.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6668,14 +6521,9 @@ impl rt::Model for VpnglobalVpnsessionpolicyBinding {
             5 => self.policyname.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnsessionpolicyBinding {
@@ -6805,6 +6653,7 @@ impl rt::Model for VpnglobalVpntrafficpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6816,14 +6665,9 @@ impl rt::Model for VpnglobalVpntrafficpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpntrafficpolicyBinding {
@@ -6941,6 +6785,7 @@ impl rt::Model for VpnglobalVpnurlBinding {
             0 => self.count.as_field(),
             1 => self.gotopriorityexpression.as_field(),
             2 => self.urlname.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6949,14 +6794,9 @@ impl rt::Model for VpnglobalVpnurlBinding {
             0 => self.count.as_field_mut(),
             1 => self.gotopriorityexpression.as_field_mut(),
             2 => self.urlname.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnurlBinding {
@@ -7098,6 +6938,7 @@ impl rt::Model for VpnglobalVpnurlpolicyBinding {
             3 => self.policyname.as_field(),
             4 => self.priority.as_field(),
             5 => self.secondary.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7109,14 +6950,9 @@ impl rt::Model for VpnglobalVpnurlpolicyBinding {
             3 => self.policyname.as_field_mut(),
             4 => self.priority.as_field_mut(),
             5 => self.secondary.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnglobalVpnurlpolicyBinding {
@@ -7298,6 +7134,7 @@ impl rt::Model for Vpnicaconnection {
             8 => self.srcport.as_field(),
             9 => self.transproto.as_field(),
             10 => self.username.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7314,14 +7151,9 @@ impl rt::Model for Vpnicaconnection {
             8 => self.srcport.as_field_mut(),
             9 => self.transproto.as_field_mut(),
             10 => self.username.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnicaconnection {
@@ -7454,6 +7286,7 @@ impl rt::Model for Vpnicadtlsconnection {
             7 => self.srcip.as_field(),
             8 => self.srcport.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7469,14 +7302,9 @@ impl rt::Model for Vpnicadtlsconnection {
             7 => self.srcip.as_field_mut(),
             8 => self.srcport.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnicadtlsconnection {
@@ -7631,6 +7459,7 @@ impl rt::Model for Vpnintranetapplication {
             11 => self.spoofiip.as_field(),
             12 => self.srcip.as_field(),
             13 => self.srcport.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7650,14 +7479,9 @@ impl rt::Model for Vpnintranetapplication {
             11 => self.spoofiip.as_field_mut(),
             12 => self.srcip.as_field_mut(),
             13 => self.srcport.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnintranetapplication {
@@ -7861,6 +7685,7 @@ impl rt::Model for Vpnnexthopserver {
             4 => self.nexthopport.as_field(),
             5 => self.resaddresstype.as_field(),
             6 => self.secure.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7873,14 +7698,9 @@ impl rt::Model for Vpnnexthopserver {
             4 => self.nexthopport.as_field_mut(),
             5 => self.resaddresstype.as_field_mut(),
             6 => self.secure.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnnexthopserver {
@@ -8959,6 +8779,7 @@ impl rt::Model for Vpnparameter {
             90 => self.windowspluginupgrade.as_field(),
             91 => self.winsip.as_field(),
             92 => self.wiportalmode.as_field(),
+            93 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9057,14 +8878,9 @@ impl rt::Model for Vpnparameter {
             90 => self.windowspluginupgrade.as_field_mut(),
             91 => self.winsip.as_field_mut(),
             92 => self.wiportalmode.as_field_mut(),
+            93 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnparameter {
@@ -9199,6 +9015,7 @@ impl rt::Model for Vpnpcoipconnection {
             6 => self.srcip.as_field(),
             7 => self.srcport.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9213,14 +9030,9 @@ impl rt::Model for Vpnpcoipconnection {
             6 => self.srcip.as_field_mut(),
             7 => self.srcport.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnpcoipconnection {
@@ -9326,6 +9138,7 @@ impl rt::Model for Vpnpcoipprofile {
             2 => self.icvverification.as_field(),
             3 => self.name.as_field(),
             4 => self.sessionidletimeout.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9336,14 +9149,9 @@ impl rt::Model for Vpnpcoipprofile {
             2 => self.icvverification.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.sessionidletimeout.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnpcoipprofile {
@@ -9496,6 +9304,7 @@ impl rt::Model for Vpnpcoipvserverprofile {
             1 => self.logindomain.as_field(),
             2 => self.name.as_field(),
             3 => self.udpport.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9505,14 +9314,9 @@ impl rt::Model for Vpnpcoipvserverprofile {
             1 => self.logindomain.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.udpport.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnpcoipvserverprofile {
@@ -9682,6 +9486,7 @@ impl rt::Model for Vpnportaltheme {
             1 => self.basetheme.as_field(),
             2 => self.feature.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9691,14 +9496,9 @@ impl rt::Model for Vpnportaltheme {
             1 => self.basetheme.as_field_mut(),
             2 => self.feature.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnportaltheme {
@@ -10243,6 +10043,7 @@ impl rt::Model for Vpnsamlssoprofile {
             79 => self.signaturealg.as_field(),
             80 => self.signatureservice.as_field(),
             81 => self.skewtime.as_field(),
+            82 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10330,14 +10131,9 @@ impl rt::Model for Vpnsamlssoprofile {
             79 => self.signaturealg.as_field_mut(),
             80 => self.signatureservice.as_field_mut(),
             81 => self.skewtime.as_field_mut(),
+            82 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsamlssoprofile {
@@ -11326,6 +11122,7 @@ impl rt::Model for Vpnsessionaction {
             76 => self.windowspluginupgrade.as_field(),
             77 => self.winsip.as_field(),
             78 => self.wiportalmode.as_field(),
+            79 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11410,14 +11207,9 @@ impl rt::Model for Vpnsessionaction {
             76 => self.windowspluginupgrade.as_field_mut(),
             77 => self.winsip.as_field_mut(),
             78 => self.wiportalmode.as_field_mut(),
+            79 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsessionaction {
@@ -12024,6 +11816,7 @@ impl rt::Model for Vpnsessionpolicy {
             5 => self.hits.as_field(),
             6 => self.name.as_field(),
             7 => self.rule.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12037,14 +11830,9 @@ impl rt::Model for Vpnsessionpolicy {
             5 => self.hits.as_field_mut(),
             6 => self.name.as_field_mut(),
             7 => self.rule.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsessionpolicy {
@@ -12187,6 +11975,7 @@ impl rt::Model for VpnsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12197,14 +11986,9 @@ impl rt::Model for VpnsessionpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyAaagroupBinding {
@@ -12307,6 +12091,7 @@ impl rt::Model for VpnsessionpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12317,14 +12102,9 @@ impl rt::Model for VpnsessionpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyAaauserBinding {
@@ -12423,6 +12203,7 @@ impl rt::Model for VpnsessionpolicyBinding {
             2 => self.vpnsessionpolicy_aaauser_binding.as_field(),
             3 => self.vpnsessionpolicy_vpnglobal_binding.as_field(),
             4 => self.vpnsessionpolicy_vpnvserver_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12433,14 +12214,9 @@ impl rt::Model for VpnsessionpolicyBinding {
             2 => self.vpnsessionpolicy_aaauser_binding.as_field_mut(),
             3 => self.vpnsessionpolicy_vpnglobal_binding.as_field_mut(),
             4 => self.vpnsessionpolicy_vpnvserver_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyBinding {
@@ -12539,6 +12315,7 @@ impl rt::Model for VpnsessionpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12549,14 +12326,9 @@ impl rt::Model for VpnsessionpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyVpnglobalBinding {
@@ -12659,6 +12431,7 @@ impl rt::Model for VpnsessionpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12669,14 +12442,9 @@ impl rt::Model for VpnsessionpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnsessionpolicyVpnvserverBinding {
@@ -12764,6 +12532,7 @@ impl rt::Model for Vpnsfconfig {
             0 => self.count.as_field(),
             1 => self.filename.as_field(),
             2 => self.vserver.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12772,14 +12541,9 @@ impl rt::Model for Vpnsfconfig {
             0 => self.count.as_field_mut(),
             1 => self.filename.as_field_mut(),
             2 => self.vserver.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnsfconfig {
@@ -12905,6 +12669,7 @@ impl rt::Model for Vpnstoreinfo {
             4 => self.storeserverstatus.as_field(),
             5 => self.storestatus.as_field(),
             6 => self.url.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12917,14 +12682,9 @@ impl rt::Model for Vpnstoreinfo {
             4 => self.storeserverstatus.as_field_mut(),
             5 => self.storestatus.as_field_mut(),
             6 => self.url.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnstoreinfo {
@@ -13065,6 +12825,7 @@ impl rt::Model for Vpntrafficaction {
             11 => self.sso.as_field(),
             12 => self.userexpression.as_field(),
             13 => self.wanscaler.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13084,14 +12845,9 @@ impl rt::Model for Vpntrafficaction {
             11 => self.sso.as_field_mut(),
             12 => self.userexpression.as_field_mut(),
             13 => self.wanscaler.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpntrafficaction {
@@ -13300,6 +13056,7 @@ impl rt::Model for Vpntrafficpolicy {
             3 => self.hits.as_field(),
             4 => self.name.as_field(),
             5 => self.rule.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13311,14 +13068,9 @@ impl rt::Model for Vpntrafficpolicy {
             3 => self.hits.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.rule.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpntrafficpolicy {
@@ -13461,6 +13213,7 @@ impl rt::Model for VpntrafficpolicyAaagroupBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13471,14 +13224,9 @@ impl rt::Model for VpntrafficpolicyAaagroupBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyAaagroupBinding {
@@ -13581,6 +13329,7 @@ impl rt::Model for VpntrafficpolicyAaauserBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13591,14 +13340,9 @@ impl rt::Model for VpntrafficpolicyAaauserBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyAaauserBinding {
@@ -13697,6 +13441,7 @@ impl rt::Model for VpntrafficpolicyBinding {
             2 => self.vpntrafficpolicy_aaauser_binding.as_field(),
             3 => self.vpntrafficpolicy_vpnglobal_binding.as_field(),
             4 => self.vpntrafficpolicy_vpnvserver_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13707,14 +13452,9 @@ impl rt::Model for VpntrafficpolicyBinding {
             2 => self.vpntrafficpolicy_aaauser_binding.as_field_mut(),
             3 => self.vpntrafficpolicy_vpnglobal_binding.as_field_mut(),
             4 => self.vpntrafficpolicy_vpnvserver_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyBinding {
@@ -13813,6 +13553,7 @@ impl rt::Model for VpntrafficpolicyVpnglobalBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13823,14 +13564,9 @@ impl rt::Model for VpntrafficpolicyVpnglobalBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyVpnglobalBinding {
@@ -13933,6 +13669,7 @@ impl rt::Model for VpntrafficpolicyVpnvserverBinding {
             2 => self.boundto.as_field(),
             3 => self.name.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13943,14 +13680,9 @@ impl rt::Model for VpntrafficpolicyVpnvserverBinding {
             2 => self.boundto.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpntrafficpolicyVpnvserverBinding {
@@ -14121,6 +13853,7 @@ impl rt::Model for Vpnurl {
             9 => self.ssotype.as_field(),
             10 => self.urlname.as_field(),
             11 => self.vservername.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14138,14 +13871,9 @@ impl rt::Model for Vpnurl {
             9 => self.ssotype.as_field_mut(),
             10 => self.urlname.as_field_mut(),
             11 => self.vservername.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnurl {
@@ -14374,6 +14102,7 @@ impl rt::Model for Vpnurlaction {
             8 => self.samlssoprofile.as_field(),
             9 => self.ssotype.as_field(),
             10 => self.vservername.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14390,14 +14119,9 @@ impl rt::Model for Vpnurlaction {
             8 => self.samlssoprofile.as_field_mut(),
             9 => self.ssotype.as_field_mut(),
             10 => self.vservername.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnurlaction {
@@ -14611,6 +14335,7 @@ impl rt::Model for Vpnurlpolicy {
             5 => self.newname.as_field(),
             6 => self.rule.as_field(),
             7 => self.undefhits.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14624,14 +14349,9 @@ impl rt::Model for Vpnurlpolicy {
             5 => self.newname.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.undefhits.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnurlpolicy {
@@ -15455,6 +15175,7 @@ impl rt::Model for Vpnvserver {
             82 => self.vserverfqdn.as_field(),
             83 => self.weight.as_field(),
             84 => self.windowsepapluginupgrade.as_field(),
+            85 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15545,14 +15266,9 @@ impl rt::Model for Vpnvserver {
             82 => self.vserverfqdn.as_field_mut(),
             83 => self.weight.as_field_mut(),
             84 => self.windowsepapluginupgrade.as_field_mut(),
+            85 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Vpnvserver {
@@ -15998,6 +15714,7 @@ impl rt::Model for VpnvserverAaapreauthenticationpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16012,14 +15729,9 @@ impl rt::Model for VpnvserverAaapreauthenticationpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAaapreauthenticationpolicyBinding {
@@ -16162,6 +15874,7 @@ impl rt::Model for VpnvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16169,14 +15882,9 @@ impl rt::Model for VpnvserverAnalyticsprofileBinding {
         match index {
             0 => self.analyticsprofile.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAnalyticsprofileBinding {
@@ -16290,6 +15998,7 @@ impl rt::Model for VpnvserverAppcontrollerBinding {
             1 => self.acttype.as_field(),
             2 => self.appcontroller.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16299,14 +16008,9 @@ impl rt::Model for VpnvserverAppcontrollerBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.appcontroller.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAppcontrollerBinding {
@@ -16439,6 +16143,7 @@ impl rt::Model for VpnvserverAppflowpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16452,14 +16157,9 @@ impl rt::Model for VpnvserverAppflowpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAppflowpolicyBinding {
@@ -16652,6 +16352,7 @@ impl rt::Model for VpnvserverAppfwpolicyBinding {
             4 => self.policy.as_field(),
             5 => self.priority.as_field(),
             6 => self.secondary.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16664,14 +16365,9 @@ impl rt::Model for VpnvserverAppfwpolicyBinding {
             4 => self.policy.as_field_mut(),
             5 => self.priority.as_field_mut(),
             6 => self.secondary.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAppfwpolicyBinding {
@@ -16835,6 +16531,7 @@ impl rt::Model for VpnvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16849,14 +16546,9 @@ impl rt::Model for VpnvserverAuditnslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuditnslogpolicyBinding {
@@ -17027,6 +16719,7 @@ impl rt::Model for VpnvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17041,14 +16734,9 @@ impl rt::Model for VpnvserverAuditsyslogpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuditsyslogpolicyBinding {
@@ -17219,6 +16907,7 @@ impl rt::Model for VpnvserverAuthenticationcertpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17233,14 +16922,9 @@ impl rt::Model for VpnvserverAuthenticationcertpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationcertpolicyBinding {
@@ -17426,6 +17110,7 @@ impl rt::Model for VpnvserverAuthenticationdfapolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17440,14 +17125,9 @@ impl rt::Model for VpnvserverAuthenticationdfapolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationdfapolicyBinding {
@@ -17618,6 +17298,7 @@ impl rt::Model for VpnvserverAuthenticationldappolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17632,14 +17313,9 @@ impl rt::Model for VpnvserverAuthenticationldappolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationldappolicyBinding {
@@ -17810,6 +17486,7 @@ impl rt::Model for VpnvserverAuthenticationlocalpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17824,14 +17501,9 @@ impl rt::Model for VpnvserverAuthenticationlocalpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationlocalpolicyBinding {
@@ -18011,6 +17683,7 @@ impl rt::Model for VpnvserverAuthenticationloginschemapolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18024,14 +17697,9 @@ impl rt::Model for VpnvserverAuthenticationloginschemapolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationloginschemapolicyBinding {
@@ -18217,6 +17885,7 @@ impl rt::Model for VpnvserverAuthenticationnegotiatepolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18231,14 +17900,9 @@ impl rt::Model for VpnvserverAuthenticationnegotiatepolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationnegotiatepolicyBinding {
@@ -18418,6 +18082,7 @@ impl rt::Model for VpnvserverAuthenticationoauthidppolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18431,14 +18096,9 @@ impl rt::Model for VpnvserverAuthenticationoauthidppolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationoauthidppolicyBinding {
@@ -18609,6 +18269,7 @@ impl rt::Model for VpnvserverAuthenticationpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18623,14 +18284,9 @@ impl rt::Model for VpnvserverAuthenticationpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationpolicyBinding {
@@ -18801,6 +18457,7 @@ impl rt::Model for VpnvserverAuthenticationradiuspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18815,14 +18472,9 @@ impl rt::Model for VpnvserverAuthenticationradiuspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationradiuspolicyBinding {
@@ -18989,6 +18641,7 @@ impl rt::Model for VpnvserverAuthenticationsamlidppolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19002,14 +18655,9 @@ impl rt::Model for VpnvserverAuthenticationsamlidppolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationsamlidppolicyBinding {
@@ -19180,6 +18828,7 @@ impl rt::Model for VpnvserverAuthenticationsamlpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19194,14 +18843,9 @@ impl rt::Model for VpnvserverAuthenticationsamlpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationsamlpolicyBinding {
@@ -19372,6 +19016,7 @@ impl rt::Model for VpnvserverAuthenticationtacacspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19386,14 +19031,9 @@ impl rt::Model for VpnvserverAuthenticationtacacspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationtacacspolicyBinding {
@@ -19564,6 +19204,7 @@ impl rt::Model for VpnvserverAuthenticationwebauthpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19578,14 +19219,9 @@ impl rt::Model for VpnvserverAuthenticationwebauthpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverAuthenticationwebauthpolicyBinding {
@@ -19935,6 +19571,7 @@ impl rt::Model for VpnvserverBinding {
             35 => self.vpnvserver_vpnsessionpolicy_binding.as_field(),
             36 => self.vpnvserver_vpntrafficpolicy_binding.as_field(),
             37 => self.vpnvserver_vpnurl_binding.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19978,14 +19615,9 @@ impl rt::Model for VpnvserverBinding {
             35 => self.vpnvserver_vpnsessionpolicy_binding.as_field_mut(),
             36 => self.vpnvserver_vpntrafficpolicy_binding.as_field_mut(),
             37 => self.vpnvserver_vpnurl_binding.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverBinding {
@@ -20089,6 +19721,7 @@ impl rt::Model for VpnvserverCachepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20102,14 +19735,9 @@ impl rt::Model for VpnvserverCachepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverCachepolicyBinding {
@@ -20289,6 +19917,7 @@ impl rt::Model for VpnvserverCspolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20302,14 +19931,9 @@ impl rt::Model for VpnvserverCspolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverCspolicyBinding {
@@ -20491,6 +20115,7 @@ impl rt::Model for VpnvserverFeopolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20504,14 +20129,9 @@ impl rt::Model for VpnvserverFeopolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverFeopolicyBinding {
@@ -20691,6 +20311,7 @@ impl rt::Model for VpnvserverIcapolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20704,14 +20325,9 @@ impl rt::Model for VpnvserverIcapolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverIcapolicyBinding {
@@ -20877,6 +20493,7 @@ impl rt::Model for VpnvserverIntranetip6Binding {
             2 => self.intranetip6.as_field(),
             3 => self.name.as_field(),
             4 => self.numaddr.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20887,14 +20504,9 @@ impl rt::Model for VpnvserverIntranetip6Binding {
             2 => self.intranetip6.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.numaddr.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverIntranetip6Binding {
@@ -21026,6 +20638,7 @@ impl rt::Model for VpnvserverIntranetipBinding {
             3 => self.map.as_field(),
             4 => self.name.as_field(),
             5 => self.netmask.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21037,14 +20650,9 @@ impl rt::Model for VpnvserverIntranetipBinding {
             3 => self.map.as_field_mut(),
             4 => self.name.as_field_mut(),
             5 => self.netmask.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverIntranetipBinding {
@@ -21182,6 +20790,7 @@ impl rt::Model for VpnvserverResponderpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21195,14 +20804,9 @@ impl rt::Model for VpnvserverResponderpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverResponderpolicyBinding {
@@ -21369,6 +20973,7 @@ impl rt::Model for VpnvserverRewritepolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21382,14 +20987,9 @@ impl rt::Model for VpnvserverRewritepolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverRewritepolicyBinding {
@@ -21537,6 +21137,7 @@ impl rt::Model for VpnvserverSecureprivateaccessurlBinding {
             0 => self.acttype.as_field(),
             1 => self.name.as_field(),
             2 => self.secureprivateaccessurl.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21545,14 +21146,9 @@ impl rt::Model for VpnvserverSecureprivateaccessurlBinding {
             0 => self.acttype.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.secureprivateaccessurl.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverSecureprivateaccessurlBinding {
@@ -21669,6 +21265,7 @@ impl rt::Model for VpnvserverSharefileserverBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.sharefile.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21678,14 +21275,9 @@ impl rt::Model for VpnvserverSharefileserverBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.sharefile.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverSharefileserverBinding {
@@ -21819,6 +21411,7 @@ impl rt::Model for VpnvserverStaserverBinding {
             4 => self.staauthid.as_field(),
             5 => self.staserver.as_field(),
             6 => self.stastate.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21831,14 +21424,9 @@ impl rt::Model for VpnvserverStaserverBinding {
             4 => self.staauthid.as_field_mut(),
             5 => self.staserver.as_field_mut(),
             6 => self.stastate.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverStaserverBinding {
@@ -21980,6 +21568,7 @@ impl rt::Model for VpnvserverVpnclientlessaccesspolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21994,14 +21583,9 @@ impl rt::Model for VpnvserverVpnclientlessaccesspolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnclientlessaccesspolicyBinding {
@@ -22156,6 +21740,7 @@ impl rt::Model for VpnvserverVpnepaprofileBinding {
             2 => self.epaprofile.as_field(),
             3 => self.epaprofileoptional.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22166,14 +21751,9 @@ impl rt::Model for VpnvserverVpnepaprofileBinding {
             2 => self.epaprofile.as_field_mut(),
             3 => self.epaprofileoptional.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnepaprofileBinding {
@@ -22299,6 +21879,7 @@ impl rt::Model for VpnvserverVpneulaBinding {
             1 => self.acttype.as_field(),
             2 => self.eula.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22308,14 +21889,9 @@ impl rt::Model for VpnvserverVpneulaBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.eula.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpneulaBinding {
@@ -22433,6 +22009,7 @@ impl rt::Model for VpnvserverVpnintranetapplicationBinding {
             1 => self.acttype.as_field(),
             2 => self.intranetapplication.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22442,14 +22019,9 @@ impl rt::Model for VpnvserverVpnintranetapplicationBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.intranetapplication.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnintranetapplicationBinding {
@@ -22570,6 +22142,7 @@ impl rt::Model for VpnvserverVpnnexthopserverBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.nexthopserver.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22579,14 +22152,9 @@ impl rt::Model for VpnvserverVpnnexthopserverBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.nexthopserver.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnnexthopserverBinding {
@@ -22712,6 +22280,7 @@ impl rt::Model for VpnvserverVpnportalthemeBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.portaltheme.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22721,14 +22290,9 @@ impl rt::Model for VpnvserverVpnportalthemeBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.portaltheme.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnportalthemeBinding {
@@ -22865,6 +22429,7 @@ impl rt::Model for VpnvserverVpnsessionpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22879,14 +22444,9 @@ impl rt::Model for VpnvserverVpnsessionpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnsessionpolicyBinding {
@@ -23057,6 +22617,7 @@ impl rt::Model for VpnvserverVpntrafficpolicyBinding {
             6 => self.policy.as_field(),
             7 => self.priority.as_field(),
             8 => self.secondary.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23071,14 +22632,9 @@ impl rt::Model for VpnvserverVpntrafficpolicyBinding {
             6 => self.policy.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.secondary.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpntrafficpolicyBinding {
@@ -23225,6 +22781,7 @@ impl rt::Model for VpnvserverVpnurlBinding {
             1 => self.acttype.as_field(),
             2 => self.name.as_field(),
             3 => self.urlname.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23234,14 +22791,9 @@ impl rt::Model for VpnvserverVpnurlBinding {
             1 => self.acttype.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.urlname.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnurlBinding {
@@ -23412,6 +22964,7 @@ impl rt::Model for VpnvserverVpnurlpolicyBinding {
             5 => self.policy.as_field(),
             6 => self.priority.as_field(),
             7 => self.secondary.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23425,14 +22978,9 @@ impl rt::Model for VpnvserverVpnurlpolicyBinding {
             5 => self.policy.as_field_mut(),
             6 => self.priority.as_field_mut(),
             7 => self.secondary.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnvserverVpnurlpolicyBinding {

@@ -34,6 +34,7 @@ impl rt::Model for Wfpackage {
         match index {
             0 => self.jre.as_field(),
             1 => self.wf.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41,14 +42,9 @@ impl rt::Model for Wfpackage {
         match index {
             0 => self.jre.as_field_mut(),
             1 => self.wf.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wfpackage {
@@ -267,6 +263,7 @@ impl rt::Model for Wfsite {
             6 => self.storename.as_field(),
             7 => self.workspacecontrol.as_field(),
             8 => self.xframeoptions.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -281,14 +278,9 @@ impl rt::Model for Wfsite {
             6 => self.storename.as_field_mut(),
             7 => self.workspacecontrol.as_field_mut(),
             8 => self.xframeoptions.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wfsite {

@@ -63,6 +63,7 @@ impl rt::Model for Wipackage {
             0 => self.jre.as_field(),
             1 => self.maxsites.as_field(),
             2 => self.wi.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -71,14 +72,9 @@ impl rt::Model for Wipackage {
             0 => self.jre.as_field_mut(),
             1 => self.maxsites.as_field_mut(),
             2 => self.wi.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wipackage {
@@ -517,6 +513,7 @@ impl rt::Model for Wisite {
             31 => self.welcomemessage.as_field(),
             32 => self.wiauthenticationmethods.as_field(),
             33 => self.wiuserinterfacemodes.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -556,14 +553,9 @@ impl rt::Model for Wisite {
             31 => self.welcomemessage.as_field_mut(),
             32 => self.wiauthenticationmethods.as_field_mut(),
             33 => self.wiuserinterfacemodes.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Wisite {
@@ -905,6 +897,7 @@ impl rt::Model for WisiteAccessmethodBinding {
             2 => self.clientipaddress.as_field(),
             3 => self.clientnetmask.as_field(),
             4 => self.sitepath.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -915,14 +908,9 @@ impl rt::Model for WisiteAccessmethodBinding {
             2 => self.clientipaddress.as_field_mut(),
             3 => self.clientnetmask.as_field_mut(),
             4 => self.sitepath.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteAccessmethodBinding {
@@ -1050,6 +1038,7 @@ impl rt::Model for WisiteBinding {
             1 => self.wisite_accessmethod_binding.as_field(),
             2 => self.wisite_farmname_binding.as_field(),
             3 => self.wisite_translationinternalip_binding.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1059,14 +1048,9 @@ impl rt::Model for WisiteBinding {
             1 => self.wisite_accessmethod_binding.as_field_mut(),
             2 => self.wisite_farmname_binding.as_field_mut(),
             3 => self.wisite_translationinternalip_binding.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteBinding {
@@ -1196,6 +1180,7 @@ impl rt::Model for WisiteFarmnameBinding {
             7 => self.transport.as_field(),
             8 => self.xmlport.as_field(),
             9 => self.xmlserveraddresses.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1211,14 +1196,9 @@ impl rt::Model for WisiteFarmnameBinding {
             7 => self.transport.as_field_mut(),
             8 => self.xmlport.as_field_mut(),
             9 => self.xmlserveraddresses.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteFarmnameBinding {
@@ -1402,6 +1382,7 @@ impl rt::Model for WisiteTranslationinternalipBinding {
             4 => self.translationexternalport.as_field(),
             5 => self.translationinternalip.as_field(),
             6 => self.translationinternalport.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1414,14 +1395,9 @@ impl rt::Model for WisiteTranslationinternalipBinding {
             4 => self.translationexternalport.as_field_mut(),
             5 => self.translationinternalip.as_field_mut(),
             6 => self.translationinternalport.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WisiteTranslationinternalipBinding {

@@ -63,6 +63,7 @@ impl rt::Model for Xmdeployment {
             2 => self.frompackage.as_field(),
             3 => self.meta.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -73,14 +74,9 @@ impl rt::Model for Xmdeployment {
             2 => self.frompackage.as_field_mut(),
             3 => self.meta.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Xmdeployment {
@@ -222,6 +218,7 @@ impl rt::Model for Xmpackage {
             2 => self.meta.as_field(),
             3 => self.name.as_field(),
             4 => self.packagefile.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -232,14 +229,9 @@ impl rt::Model for Xmpackage {
             2 => self.meta.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.packagefile.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Xmpackage {

@@ -477,6 +477,7 @@ impl rt::Model for AaDpliteTransaction {
             77 => self.trans_svr_rtt.as_field(),
             78 => self.transaction_id.as_field(),
             79 => self.transaction_start_time.as_field(),
+            80 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -562,14 +563,9 @@ impl rt::Model for AaDpliteTransaction {
             77 => self.trans_svr_rtt.as_field_mut(),
             78 => self.transaction_id.as_field_mut(),
             79 => self.transaction_start_time.as_field_mut(),
+            80 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaDpliteTransaction {
@@ -708,6 +704,7 @@ impl rt::Model for AaFdiTransaction {
             12 => self.rec_type.as_field(),
             13 => self.source_i_pv4_address_rx.as_field(),
             14 => self.transaction_id.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -728,14 +725,9 @@ impl rt::Model for AaFdiTransaction {
             12 => self.rec_type.as_field_mut(),
             13 => self.source_i_pv4_address_rx.as_field_mut(),
             14 => self.transaction_id.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaFdiTransaction {
@@ -817,6 +809,7 @@ impl rt::Model for AccountTakeoverConfig {
             3 => self.parent_name.as_field(),
             4 => self.success_response_code.as_field(),
             5 => self.url.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -828,14 +821,9 @@ impl rt::Model for AccountTakeoverConfig {
             3 => self.parent_name.as_field_mut(),
             4 => self.success_response_code.as_field_mut(),
             5 => self.url.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AccountTakeoverConfig {
@@ -1142,6 +1130,7 @@ impl rt::Model for ActiveIcaSession {
             51 => self.total_bytes.as_field(),
             52 => self.up_time.as_field(),
             53 => self.vdi_image_name.as_field(),
+            54 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1201,14 +1190,9 @@ impl rt::Model for ActiveIcaSession {
             51 => self.total_bytes.as_field_mut(),
             52 => self.up_time.as_field_mut(),
             53 => self.vdi_image_name.as_field_mut(),
+            54 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ActiveIcaSession {
@@ -1326,6 +1310,7 @@ impl rt::Model for AdmLearnProfile {
             11 => self.sms_profile.as_field(),
             12 => self.waf_profile_devices_info.as_field(),
             13 => self.waf_security_settings_info.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1345,14 +1330,9 @@ impl rt::Model for AdmLearnProfile {
             11 => self.sms_profile.as_field_mut(),
             12 => self.waf_profile_devices_info.as_field_mut(),
             13 => self.waf_security_settings_info.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdmLearnProfile {
@@ -1451,6 +1431,7 @@ impl rt::Model for AdvancedAnalyticsConfig {
         match index {
             0 => self.ns_ip_address.as_field(),
             1 => self.state.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1458,14 +1439,9 @@ impl rt::Model for AdvancedAnalyticsConfig {
         match index {
             0 => self.ns_ip_address.as_field_mut(),
             1 => self.state.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdvancedAnalyticsConfig {
@@ -1539,6 +1515,7 @@ impl rt::Model for AfConfigInfo {
         match index {
             0 => self.propkey.as_field(),
             1 => self.propvalue.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1546,14 +1523,9 @@ impl rt::Model for AfConfigInfo {
         match index {
             0 => self.propkey.as_field_mut(),
             1 => self.propvalue.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfConfigInfo {
@@ -1631,20 +1603,16 @@ impl rt::Model for AfCpxSupport {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfCpxSupport {
@@ -1706,20 +1674,16 @@ impl rt::Model for AfDatabaseCleanup {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDatabaseCleanup {
@@ -1782,20 +1746,16 @@ impl rt::Model for AfDatabaseDuration {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.days.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.days.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDatabaseDuration {
@@ -1857,20 +1817,16 @@ impl rt::Model for AfDatabaseIndex {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDatabaseIndex {
@@ -1930,18 +1886,16 @@ impl rt::Model for AfGenericApi {
     const FIELDS: &'static [&'static str] = &[];
     #[inline(always)]
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
-        let _ = index;
-        unreachable!("af_generic_api has no documented fields")
+        match index {
+            0 => rt::FieldRef::Unknown(&self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
-        let _ = index;
-        unreachable!("af_generic_api has no documented fields")
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
+        match index {
+            0 => rt::FieldMut::Unknown(&mut self.unknown_fields),
+            _ => unreachable!(),
+        }
     }
 }
 impl ::serde::Serialize for AfGenericApi {
@@ -2067,6 +2021,7 @@ impl rt::Model for AfGeoclient {
             15 => self.total_bytes.as_field(),
             16 => self.total_requests.as_field(),
             17 => self.total_user.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2090,14 +2045,9 @@ impl rt::Model for AfGeoclient {
             15 => self.total_bytes.as_field_mut(),
             16 => self.total_requests.as_field_mut(),
             17 => self.total_user.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfGeoclient {
@@ -2239,6 +2189,7 @@ impl rt::Model for AfGeolocation {
             17 => self.total_bytes.as_field(),
             18 => self.total_requests.as_field(),
             19 => self.total_user.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2264,14 +2215,9 @@ impl rt::Model for AfGeolocation {
             17 => self.total_bytes.as_field_mut(),
             18 => self.total_requests.as_field_mut(),
             19 => self.total_user.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfGeolocation {
@@ -2338,6 +2284,7 @@ impl rt::Model for AfPersistantStatInfo {
             0 => self.propkey.as_field(),
             1 => self.propvalue.as_field(),
             2 => self.tenant_id.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2346,14 +2293,9 @@ impl rt::Model for AfPersistantStatInfo {
             0 => self.propkey.as_field_mut(),
             1 => self.propvalue.as_field_mut(),
             2 => self.tenant_id.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfPersistantStatInfo {
@@ -2489,6 +2431,7 @@ impl rt::Model for AfTopNLineGraph {
             10 => self.total_bytes.as_field(),
             11 => self.total_requests.as_field(),
             12 => self.vserver_name.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2507,14 +2450,9 @@ impl rt::Model for AfTopNLineGraph {
             10 => self.total_bytes.as_field_mut(),
             11 => self.total_requests.as_field_mut(),
             12 => self.vserver_name.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfTopNLineGraph {
@@ -2572,20 +2510,16 @@ impl rt::Model for AfUrlCollection {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfUrlCollection {
@@ -2665,6 +2599,7 @@ impl rt::Model for AfVserverPolicy {
             2 => self.policy_rule.as_field(),
             3 => self.servicetype.as_field(),
             4 => self.vserver_type.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2675,14 +2610,9 @@ impl rt::Model for AfVserverPolicy {
             2 => self.policy_rule.as_field_mut(),
             3 => self.servicetype.as_field_mut(),
             4 => self.vserver_type.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVserverPolicy {
@@ -2747,6 +2677,7 @@ impl rt::Model for AgentWebTrafficDistribution {
         match index {
             0 => self.agent_id.as_field(),
             1 => self.traffic_dist_multiplier.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2754,14 +2685,9 @@ impl rt::Model for AgentWebTrafficDistribution {
         match index {
             0 => self.agent_id.as_field_mut(),
             1 => self.traffic_dist_multiplier.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentWebTrafficDistribution {
@@ -2824,6 +2750,7 @@ impl rt::Model for AnalyticsPolicyToProfile {
         match index {
             0 => self.act_id.as_field(),
             1 => self.devices.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2831,14 +2758,9 @@ impl rt::Model for AnalyticsPolicyToProfile {
         match index {
             0 => self.act_id.as_field_mut(),
             1 => self.devices.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnalyticsPolicyToProfile {
@@ -2915,6 +2837,7 @@ impl rt::Model for AnomalyItem {
             3 => self.parent_name.as_field(),
             4 => self.timestamp.as_field(),
             5 => self.value.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2926,14 +2849,9 @@ impl rt::Model for AnomalyItem {
             3 => self.parent_name.as_field_mut(),
             4 => self.timestamp.as_field_mut(),
             5 => self.value.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalyItem {
@@ -3033,6 +2951,7 @@ impl rt::Model for ApiAuth {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_auth_failure.as_field(),
             6 => self.total_auth_success.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3045,14 +2964,9 @@ impl rt::Model for ApiAuth {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_auth_failure.as_field_mut(),
             6 => self.total_auth_success.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiAuth {
@@ -3188,6 +3102,7 @@ impl rt::Model for ApiEndpoint {
             10 => self.total_auth_failure.as_field(),
             11 => self.total_bytes.as_field(),
             12 => self.total_requests.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3206,14 +3121,9 @@ impl rt::Model for ApiEndpoint {
             10 => self.total_auth_failure.as_field_mut(),
             11 => self.total_bytes.as_field_mut(),
             12 => self.total_requests.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpoint {
@@ -3349,6 +3259,7 @@ impl rt::Model for ApiEndpointDiscovery {
             11 => self.status_reason.as_field(),
             12 => self.total_bytes.as_field(),
             13 => self.total_requests.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3368,14 +3279,9 @@ impl rt::Model for ApiEndpointDiscovery {
             11 => self.status_reason.as_field_mut(),
             12 => self.total_bytes.as_field_mut(),
             13 => self.total_requests.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointDiscovery {
@@ -3481,6 +3387,7 @@ impl rt::Model for ApiEndpointPerfDashboardBytes {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_response_time.as_field(),
             7 => self.total_bytes.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3494,14 +3401,9 @@ impl rt::Model for ApiEndpointPerfDashboardBytes {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_response_time.as_field_mut(),
             7 => self.total_bytes.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointPerfDashboardBytes {
@@ -3607,6 +3509,7 @@ impl rt::Model for ApiEndpointPerfDashboardRequest {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_response_time.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3620,14 +3523,9 @@ impl rt::Model for ApiEndpointPerfDashboardRequest {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_response_time.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointPerfDashboardRequest {
@@ -3733,6 +3631,7 @@ impl rt::Model for ApiEndpointPerfDashboardResponse {
             5 => self.response_time.as_field(),
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_response_time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3746,14 +3645,9 @@ impl rt::Model for ApiEndpointPerfDashboardResponse {
             5 => self.response_time.as_field_mut(),
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_response_time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointPerfDashboardResponse {
@@ -3859,6 +3753,7 @@ impl rt::Model for ApiEndpointRateLimitDashboard {
             5 => self.total_bytes.as_field(),
             6 => self.total_ratelimited_requests.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3872,14 +3767,9 @@ impl rt::Model for ApiEndpointRateLimitDashboard {
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_ratelimited_requests.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointRateLimitDashboard {
@@ -3979,6 +3869,7 @@ impl rt::Model for ApiEndpointSecurityDashboard {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_auth_failure.as_field(),
             6 => self.total_auth_success.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3991,14 +3882,9 @@ impl rt::Model for ApiEndpointSecurityDashboard {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_auth_failure.as_field_mut(),
             6 => self.total_auth_success.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiEndpointSecurityDashboard {
@@ -4148,6 +4034,7 @@ impl rt::Model for ApiGeolocation {
             14 => self.total_bytes.as_field(),
             15 => self.total_country.as_field(),
             16 => self.total_requests.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4170,14 +4057,9 @@ impl rt::Model for ApiGeolocation {
             14 => self.total_bytes.as_field_mut(),
             15 => self.total_country.as_field_mut(),
             16 => self.total_requests.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiGeolocation {
@@ -4283,6 +4165,7 @@ impl rt::Model for ApiHttpRespStatus {
             5 => self.status_reason.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4296,14 +4179,9 @@ impl rt::Model for ApiHttpRespStatus {
             5 => self.status_reason.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiHttpRespStatus {
@@ -4433,6 +4311,7 @@ impl rt::Model for ApiInstance {
             9 => self.total_auth_failure.as_field(),
             10 => self.total_bytes.as_field(),
             11 => self.total_requests.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4450,14 +4329,9 @@ impl rt::Model for ApiInstance {
             9 => self.total_auth_failure.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
             11 => self.total_requests.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstance {
@@ -4569,6 +4443,7 @@ impl rt::Model for ApiInstanceDashboard {
             6 => self.total_api_instance.as_field(),
             7 => self.total_bytes.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4583,14 +4458,9 @@ impl rt::Model for ApiInstanceDashboard {
             6 => self.total_api_instance.as_field_mut(),
             7 => self.total_bytes.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstanceDashboard {
@@ -4696,6 +4566,7 @@ impl rt::Model for ApiInstanceDiscovery {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4709,14 +4580,9 @@ impl rt::Model for ApiInstanceDiscovery {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstanceDiscovery {
@@ -4834,6 +4700,7 @@ impl rt::Model for ApiInstancePerfDashboard {
             7 => self.total_auth_failure.as_field(),
             8 => self.total_bytes.as_field(),
             9 => self.total_requests.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4849,14 +4716,9 @@ impl rt::Model for ApiInstancePerfDashboard {
             7 => self.total_auth_failure.as_field_mut(),
             8 => self.total_bytes.as_field_mut(),
             9 => self.total_requests.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstancePerfDashboard {
@@ -4998,6 +4860,7 @@ impl rt::Model for ApiInstanceSecurityDashboard {
             11 => self.total_auth_success.as_field(),
             12 => self.total_bytes.as_field(),
             13 => self.total_requests.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5017,14 +4880,9 @@ impl rt::Model for ApiInstanceSecurityDashboard {
             11 => self.total_auth_success.as_field_mut(),
             12 => self.total_bytes.as_field_mut(),
             13 => self.total_requests.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiInstanceSecurityDashboard {
@@ -5136,6 +4994,7 @@ impl rt::Model for ApiMostAccessEndpoint {
             6 => self.rpt_sample_time.as_field(),
             7 => self.total_bytes.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5150,14 +5009,9 @@ impl rt::Model for ApiMostAccessEndpoint {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.total_bytes.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiMostAccessEndpoint {
@@ -5263,6 +5117,7 @@ impl rt::Model for ApiRateLimit {
             5 => self.total_bytes.as_field(),
             6 => self.total_ratelimited_requests.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5276,14 +5131,9 @@ impl rt::Model for ApiRateLimit {
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_ratelimited_requests.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiRateLimit {
@@ -5389,6 +5239,7 @@ impl rt::Model for ApiRateLimitDashboard {
             5 => self.total_bytes.as_field(),
             6 => self.total_ratelimited_requests.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5402,14 +5253,9 @@ impl rt::Model for ApiRateLimitDashboard {
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_ratelimited_requests.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiRateLimitDashboard {
@@ -5515,6 +5361,7 @@ impl rt::Model for ApiSslCertificate {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5528,14 +5375,9 @@ impl rt::Model for ApiSslCertificate {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslCertificate {
@@ -5641,6 +5483,7 @@ impl rt::Model for ApiSslCipher {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5654,14 +5497,9 @@ impl rt::Model for ApiSslCipher {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslCipher {
@@ -5767,6 +5605,7 @@ impl rt::Model for ApiSslFailureBackend {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5780,14 +5619,9 @@ impl rt::Model for ApiSslFailureBackend {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslFailureBackend {
@@ -5893,6 +5727,7 @@ impl rt::Model for ApiSslFailureFrontend {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5906,14 +5741,9 @@ impl rt::Model for ApiSslFailureFrontend {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslFailureFrontend {
@@ -6019,6 +5849,7 @@ impl rt::Model for ApiSslKeyStrength {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6032,14 +5863,9 @@ impl rt::Model for ApiSslKeyStrength {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslKeyStrength {
@@ -6145,6 +5971,7 @@ impl rt::Model for ApiSslProtocol {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6158,14 +5985,9 @@ impl rt::Model for ApiSslProtocol {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApiSslProtocol {
@@ -6260,6 +6082,7 @@ impl rt::Model for AppAuthenticationSummary {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6272,14 +6095,9 @@ impl rt::Model for AppAuthenticationSummary {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppAuthenticationSummary {
@@ -6346,6 +6164,7 @@ impl rt::Model for AppConfigError {
             1 => self.category.as_field(),
             2 => self.rpt_sample_time.as_field(),
             3 => self.total_apps.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6355,14 +6174,9 @@ impl rt::Model for AppConfigError {
             1 => self.category.as_field_mut(),
             2 => self.rpt_sample_time.as_field_mut(),
             3 => self.total_apps.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppConfigError {
@@ -6456,6 +6270,7 @@ impl rt::Model for AppDevicesInfo {
             5 => self.parent_name.as_field(),
             6 => self.session_attribute.as_field(),
             7 => self.session_track_method.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6469,14 +6284,9 @@ impl rt::Model for AppDevicesInfo {
             5 => self.parent_name.as_field_mut(),
             6 => self.session_attribute.as_field_mut(),
             7 => self.session_track_method.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppDevicesInfo {
@@ -6565,6 +6375,7 @@ impl rt::Model for AppHealth {
             2 => self.ip_address.as_field(),
             3 => self.rpt_sample_time.as_field(),
             4 => self.vservername.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6575,14 +6386,9 @@ impl rt::Model for AppHealth {
             2 => self.ip_address.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
             4 => self.vservername.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppHealth {
@@ -6645,6 +6451,7 @@ impl rt::Model for AppLatency {
             0 => self.application_name.as_field(),
             1 => self.category.as_field(),
             2 => self.rpt_sample_time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6653,14 +6460,9 @@ impl rt::Model for AppLatency {
             0 => self.application_name.as_field_mut(),
             1 => self.category.as_field_mut(),
             2 => self.rpt_sample_time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppLatency {
@@ -6719,6 +6521,7 @@ impl rt::Model for AppServerError {
             0 => self.appname.as_field(),
             1 => self.category.as_field(),
             2 => self.rpt_sample_time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6727,14 +6530,9 @@ impl rt::Model for AppServerError {
             0 => self.appname.as_field_mut(),
             1 => self.category.as_field_mut(),
             2 => self.rpt_sample_time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppServerError {
@@ -6793,6 +6591,7 @@ impl rt::Model for AppSslConfigError {
             0 => self.appname.as_field(),
             1 => self.category.as_field(),
             2 => self.total_apps.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6801,14 +6600,9 @@ impl rt::Model for AppSslConfigError {
             0 => self.appname.as_field_mut(),
             1 => self.category.as_field_mut(),
             2 => self.total_apps.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSslConfigError {
@@ -7107,6 +6901,7 @@ impl rt::Model for AppUnit {
             50 => self.user_agent_name.as_field(),
             51 => self.vpn_user_name.as_field(),
             52 => self.vserver_count.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7165,14 +6960,9 @@ impl rt::Model for AppUnit {
             50 => self.user_agent_name.as_field_mut(),
             51 => self.vpn_user_name.as_field_mut(),
             52 => self.vserver_count.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppUnit {
@@ -7308,6 +7098,7 @@ impl rt::Model for AppUnitBackend {
             10 => self.total_bytes.as_field(),
             11 => self.total_requests.as_field(),
             12 => self.vservername.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7326,14 +7117,9 @@ impl rt::Model for AppUnitBackend {
             10 => self.total_bytes.as_field_mut(),
             11 => self.total_requests.as_field_mut(),
             12 => self.vservername.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppUnitBackend {
@@ -7406,6 +7192,7 @@ impl rt::Model for AppUnitMapping {
             1 => self.id.as_field(),
             2 => self.name.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7415,14 +7202,9 @@ impl rt::Model for AppUnitMapping {
             1 => self.id.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppUnitMapping {
@@ -7520,6 +7302,7 @@ impl rt::Model for AppfirewallPolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7534,14 +7317,9 @@ impl rt::Model for AppfirewallPolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppfirewallPolicy {
@@ -7921,6 +7699,7 @@ impl rt::Model for ApplicationName {
             50 => self.user_agent_name.as_field(),
             51 => self.vpn_user_name.as_field(),
             52 => self.vserver_count.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7979,14 +7758,9 @@ impl rt::Model for ApplicationName {
             50 => self.user_agent_name.as_field_mut(),
             51 => self.vpn_user_name.as_field_mut(),
             52 => self.vserver_count.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApplicationName {
@@ -8088,6 +7862,7 @@ impl rt::Model for AppsecProfileConfig {
             7 => self.no_of_apps.as_field(),
             8 => self.no_of_models.as_field(),
             9 => self.profile_name.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8103,14 +7878,9 @@ impl rt::Model for AppsecProfileConfig {
             7 => self.no_of_apps.as_field_mut(),
             8 => self.no_of_models.as_field_mut(),
             9 => self.profile_name.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppsecProfileConfig {
@@ -8223,6 +7993,7 @@ impl rt::Model for BotLogExpression {
             2 => self.bot_log_expr_comment.as_field(),
             3 => self.bot_log_expr_name.as_field(),
             4 => self.bot_log_expr_value.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8233,14 +8004,9 @@ impl rt::Model for BotLogExpression {
             2 => self.bot_log_expr_comment.as_field_mut(),
             3 => self.bot_log_expr_name.as_field_mut(),
             4 => self.bot_log_expr_value.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotLogExpression {
@@ -8332,6 +8098,7 @@ impl rt::Model for BotPolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8346,14 +8113,9 @@ impl rt::Model for BotPolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotPolicy {
@@ -8566,6 +8328,7 @@ impl rt::Model for BotViolation {
             31 => self.source_ip_address.as_field(),
             32 => self.total_attacks.as_field(),
             33 => self.transaction_id.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8605,14 +8368,9 @@ impl rt::Model for BotViolation {
             31 => self.source_ip_address.as_field_mut(),
             32 => self.total_attacks.as_field_mut(),
             33 => self.transaction_id.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotViolation {
@@ -8701,6 +8459,7 @@ impl rt::Model for BotViolationSummary {
             6 => self.ip_address.as_field(),
             7 => self.total_bots.as_field(),
             8 => self.total_violations.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8715,14 +8474,9 @@ impl rt::Model for BotViolationSummary {
             6 => self.ip_address.as_field_mut(),
             7 => self.total_bots.as_field_mut(),
             8 => self.total_violations.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BotViolationSummary {
@@ -9009,6 +8763,7 @@ impl rt::Model for Client {
             47 => self.uri_url.as_field(),
             48 => self.user_agent_name.as_field(),
             49 => self.vpn_user_name.as_field(),
+            50 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9064,14 +8819,9 @@ impl rt::Model for Client {
             47 => self.uri_url.as_field_mut(),
             48 => self.user_agent_name.as_field_mut(),
             49 => self.vpn_user_name.as_field_mut(),
+            50 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Client {
@@ -9228,6 +8978,7 @@ impl rt::Model for ClientDetails {
             17 => self.user_agent.as_field(),
             18 => self.vsvr_req_rate.as_field(),
             19 => self.vsvr_rspbytes_rate.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9253,14 +9004,9 @@ impl rt::Model for ClientDetails {
             17 => self.user_agent.as_field_mut(),
             18 => self.vsvr_req_rate.as_field_mut(),
             19 => self.vsvr_rspbytes_rate.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClientDetails {
@@ -9393,6 +9139,7 @@ impl rt::Model for ClientSessionDetails {
             13 => self.urls_count.as_field(),
             14 => self.user_agent.as_field(),
             15 => self.web_page_count.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9414,14 +9161,9 @@ impl rt::Model for ClientSessionDetails {
             13 => self.urls_count.as_field_mut(),
             14 => self.user_agent.as_field_mut(),
             15 => self.web_page_count.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClientSessionDetails {
@@ -9516,6 +9258,7 @@ impl rt::Model for ClientUrlDetails {
             7 => self.rpt_sample_time.as_field(),
             8 => self.url.as_field(),
             9 => self.user_agent.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9531,14 +9274,9 @@ impl rt::Model for ClientUrlDetails {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.url.as_field_mut(),
             9 => self.user_agent.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ClientUrlDetails {
@@ -9595,6 +9333,7 @@ impl rt::Model for DbCache {
             0 => self.count.as_field(),
             1 => self.enable.as_field(),
             2 => self.reset.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9603,14 +9342,9 @@ impl rt::Model for DbCache {
             0 => self.count.as_field_mut(),
             1 => self.enable.as_field_mut(),
             2 => self.reset.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCache {
@@ -9853,6 +9587,7 @@ impl rt::Model for Device {
             35 => self.uri_url.as_field(),
             36 => self.user_agent_name.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9896,14 +9631,9 @@ impl rt::Model for Device {
             35 => self.uri_url.as_field_mut(),
             36 => self.user_agent_name.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Device {
@@ -9997,6 +9727,7 @@ impl rt::Model for DiagnosticsDetails {
             5 => self.msg.as_field(),
             6 => self.ns_ip_address.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10010,14 +9741,9 @@ impl rt::Model for DiagnosticsDetails {
             5 => self.msg.as_field_mut(),
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DiagnosticsDetails {
@@ -10127,6 +9853,7 @@ impl rt::Model for DnsDetails {
             6 => self.metric_name.as_field(),
             7 => self.metric_value.as_field(),
             8 => self.rpt_sample_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10141,14 +9868,9 @@ impl rt::Model for DnsDetails {
             6 => self.metric_name.as_field_mut(),
             7 => self.metric_value.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsDetails {
@@ -10449,6 +10171,7 @@ impl rt::Model for Domain {
             53 => self.uri_url.as_field(),
             54 => self.user_agent_name.as_field(),
             55 => self.vpn_user_name.as_field(),
+            56 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10510,14 +10233,9 @@ impl rt::Model for Domain {
             53 => self.uri_url.as_field_mut(),
             54 => self.user_agent_name.as_field_mut(),
             55 => self.vpn_user_name.as_field_mut(),
+            56 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Domain {
@@ -10590,6 +10308,7 @@ impl rt::Model for DomainMapping {
             1 => self.id.as_field(),
             2 => self.name.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10599,14 +10318,9 @@ impl rt::Model for DomainMapping {
             1 => self.id.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DomainMapping {
@@ -10671,6 +10385,7 @@ impl rt::Model for GatewayError {
             0 => self.metric.as_field(),
             1 => self.rpt_sample_time.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10679,14 +10394,9 @@ impl rt::Model for GatewayError {
             0 => self.metric.as_field_mut(),
             1 => self.rpt_sample_time.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GatewayError {
@@ -10777,6 +10487,7 @@ impl rt::Model for GeoUserInfo {
             7 => self.total_sessions.as_field(),
             8 => self.total_users.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10792,14 +10503,9 @@ impl rt::Model for GeoUserInfo {
             7 => self.total_sessions.as_field_mut(),
             8 => self.total_users.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GeoUserInfo {
@@ -10945,6 +10651,7 @@ impl rt::Model for HdxDesktop {
             22 => self.session_duration.as_field(),
             23 => self.total_bytes.as_field(),
             24 => self.username.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10975,14 +10682,9 @@ impl rt::Model for HdxDesktop {
             22 => self.session_duration.as_field_mut(),
             23 => self.total_bytes.as_field_mut(),
             24 => self.username.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktop {
@@ -11354,6 +11056,7 @@ impl rt::Model for HdxDesktopSession {
             77 => self.usb_status.as_field(),
             78 => self.user_type.as_field(),
             79 => self.vdi_image_name.as_field(),
+            80 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11439,14 +11142,9 @@ impl rt::Model for HdxDesktopSession {
             77 => self.usb_status.as_field_mut(),
             78 => self.user_type.as_field_mut(),
             79 => self.vdi_image_name.as_field_mut(),
+            80 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktopSession {
@@ -11801,6 +11499,7 @@ impl rt::Model for HdxDesktopSessionInactive {
             73 => self.usb_status.as_field(),
             74 => self.user_type.as_field(),
             75 => self.vdi_image_name.as_field(),
+            76 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11882,14 +11581,9 @@ impl rt::Model for HdxDesktopSessionInactive {
             73 => self.usb_status.as_field_mut(),
             74 => self.user_type.as_field_mut(),
             75 => self.vdi_image_name.as_field_mut(),
+            76 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktopSessionInactive {
@@ -12028,6 +11722,7 @@ impl rt::Model for HdxDesktopTimeline {
             18 => self.session_duration.as_field(),
             19 => self.total_bytes.as_field(),
             20 => self.username.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12054,14 +11749,9 @@ impl rt::Model for HdxDesktopTimeline {
             18 => self.session_duration.as_field_mut(),
             19 => self.total_bytes.as_field_mut(),
             20 => self.username.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HdxDesktopTimeline {
@@ -12146,6 +11836,7 @@ impl rt::Model for HttpHeader {
             6 => self.ic_nostore_reason.as_field(),
             7 => self.operating_system.as_field(),
             8 => self.user_agent.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12160,14 +11851,9 @@ impl rt::Model for HttpHeader {
             6 => self.ic_nostore_reason.as_field_mut(),
             7 => self.operating_system.as_field_mut(),
             8 => self.user_agent.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpHeader {
@@ -12392,6 +12078,7 @@ impl rt::Model for HttpReqMethod {
             33 => self.uri_url.as_field(),
             34 => self.user_agent_name.as_field(),
             35 => self.vpn_user_name.as_field(),
+            36 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12433,14 +12120,9 @@ impl rt::Model for HttpReqMethod {
             33 => self.uri_url.as_field_mut(),
             34 => self.user_agent_name.as_field_mut(),
             35 => self.vpn_user_name.as_field_mut(),
+            36 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpReqMethod {
@@ -12673,6 +12355,7 @@ impl rt::Model for HttpRespStatus {
             35 => self.uri_url.as_field(),
             36 => self.user_agent_name.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12716,14 +12399,9 @@ impl rt::Model for HttpRespStatus {
             35 => self.uri_url.as_field_mut(),
             36 => self.user_agent_name.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HttpRespStatus {
@@ -12877,6 +12555,7 @@ impl rt::Model for IcaApp {
             20 => self.up_time.as_field(),
             21 => self.usage_time.as_field(),
             22 => self.user_count.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12905,14 +12584,9 @@ impl rt::Model for IcaApp {
             20 => self.up_time.as_field_mut(),
             21 => self.usage_time.as_field_mut(),
             22 => self.user_count.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaApp {
@@ -13020,6 +12694,7 @@ impl rt::Model for IcaAppActive {
             10 => self.rpt_sample_time.as_field(),
             11 => self.state.as_field(),
             12 => self.usage_time.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13038,14 +12713,9 @@ impl rt::Model for IcaAppActive {
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.state.as_field_mut(),
             12 => self.usage_time.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaAppActive {
@@ -13191,6 +12861,7 @@ impl rt::Model for IcaAppTimeline {
             18 => self.up_time.as_field(),
             19 => self.usage_time.as_field(),
             20 => self.user_count.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13217,14 +12888,9 @@ impl rt::Model for IcaAppTimeline {
             18 => self.up_time.as_field_mut(),
             19 => self.usage_time.as_field_mut(),
             20 => self.user_count.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaAppTimeline {
@@ -13331,6 +12997,7 @@ impl rt::Model for IcaChannel {
             8 => self.name.as_field(),
             9 => self.rpt_sample_time.as_field(),
             10 => self.total_bytes.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13347,14 +13014,9 @@ impl rt::Model for IcaChannel {
             8 => self.name.as_field_mut(),
             9 => self.rpt_sample_time.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaChannel {
@@ -13457,6 +13119,7 @@ impl rt::Model for IcaClientUserAgent {
             7 => self.rpt_sample_time.as_field(),
             8 => self.total_bytes.as_field(),
             9 => self.user_agent_count.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13472,14 +13135,9 @@ impl rt::Model for IcaClientUserAgent {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.total_bytes.as_field_mut(),
             9 => self.user_agent_count.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaClientUserAgent {
@@ -13606,6 +13264,7 @@ impl rt::Model for IcaDevice {
             13 => self.total_bytes.as_field(),
             14 => self.type_.as_field(),
             15 => self.user_count.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13627,14 +13286,9 @@ impl rt::Model for IcaDevice {
             13 => self.total_bytes.as_field_mut(),
             14 => self.type_.as_field_mut(),
             15 => self.user_count.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDevice {
@@ -13765,6 +13419,7 @@ impl rt::Model for IcaDeviceActive {
             14 => self.total_bytes.as_field(),
             15 => self.type_.as_field(),
             16 => self.user_count.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13787,14 +13442,9 @@ impl rt::Model for IcaDeviceActive {
             14 => self.total_bytes.as_field_mut(),
             15 => self.type_.as_field_mut(),
             16 => self.user_count.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceActive {
@@ -13902,6 +13552,7 @@ impl rt::Model for IcaDeviceSessionHopDetail {
             9 => self.name.as_field(),
             10 => self.server_latency.as_field(),
             11 => self.version.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13919,14 +13570,9 @@ impl rt::Model for IcaDeviceSessionHopDetail {
             9 => self.name.as_field_mut(),
             10 => self.server_latency.as_field_mut(),
             11 => self.version.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceSessionHopDetail {
@@ -14015,6 +13661,7 @@ impl rt::Model for IcaDeviceSkipFlow {
             5 => self.skipflow_count.as_field(),
             6 => self.skipflow_description.as_field(),
             7 => self.skipflow_reason_id.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14028,14 +13675,9 @@ impl rt::Model for IcaDeviceSkipFlow {
             5 => self.skipflow_count.as_field_mut(),
             6 => self.skipflow_description.as_field_mut(),
             7 => self.skipflow_reason_id.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceSkipFlow {
@@ -14265,6 +13907,7 @@ impl rt::Model for IcaDeviceSkipFlowDetails {
             38 => self.state.as_field(),
             39 => self.total_bytes.as_field(),
             40 => self.up_time.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14311,14 +13954,9 @@ impl rt::Model for IcaDeviceSkipFlowDetails {
             38 => self.state.as_field_mut(),
             39 => self.total_bytes.as_field_mut(),
             40 => self.up_time.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaDeviceSkipFlowDetails {
@@ -14436,6 +14074,7 @@ impl rt::Model for IcaEdt {
             7 => self.name.as_field(),
             8 => self.rpt_sample_time.as_field(),
             9 => self.total_bytes.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14451,14 +14090,9 @@ impl rt::Model for IcaEdt {
             7 => self.name.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.total_bytes.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaEdt {
@@ -14547,6 +14181,7 @@ impl rt::Model for IcaL7LatencyUpdate {
             5 => self.l7_threshold_max_client_breach.as_field(),
             6 => self.l7_threshold_max_server_breach.as_field(),
             7 => self.rpt_sample_time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14560,14 +14195,9 @@ impl rt::Model for IcaL7LatencyUpdate {
             5 => self.l7_threshold_max_client_breach.as_field_mut(),
             6 => self.l7_threshold_max_server_breach.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaL7LatencyUpdate {
@@ -14652,6 +14282,7 @@ impl rt::Model for IcaLicense {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14664,14 +14295,9 @@ impl rt::Model for IcaLicense {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaLicense {
@@ -14815,6 +14441,7 @@ impl rt::Model for IcaServerSessionHopDetail {
             18 => self.session_rtt.as_field(),
             19 => self.session_setup_time.as_field(),
             20 => self.state.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14841,14 +14468,9 @@ impl rt::Model for IcaServerSessionHopDetail {
             18 => self.session_rtt.as_field_mut(),
             19 => self.session_setup_time.as_field_mut(),
             20 => self.state.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaServerSessionHopDetail {
@@ -15218,6 +14840,7 @@ impl rt::Model for IcaSession {
             75 => self.up_time.as_field(),
             76 => self.usb_status.as_field(),
             77 => self.user_type.as_field(),
+            78 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15301,14 +14924,9 @@ impl rt::Model for IcaSession {
             75 => self.up_time.as_field_mut(),
             76 => self.usb_status.as_field_mut(),
             77 => self.user_type.as_field_mut(),
+            78 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSession {
@@ -15403,6 +15021,7 @@ impl rt::Model for IcaSessionHopDetail {
             6 => self.ica_device_name.as_field(),
             7 => self.id.as_field(),
             8 => self.rpt_sample_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15417,14 +15036,9 @@ impl rt::Model for IcaSessionHopDetail {
             6 => self.ica_device_name.as_field_mut(),
             7 => self.id.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSessionHopDetail {
@@ -15787,6 +15401,7 @@ impl rt::Model for IcaSessionInactive {
             73 => self.up_time.as_field(),
             74 => self.usb_status.as_field(),
             75 => self.user_type.as_field(),
+            76 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15868,14 +15483,9 @@ impl rt::Model for IcaSessionInactive {
             73 => self.up_time.as_field_mut(),
             74 => self.usb_status.as_field_mut(),
             75 => self.user_type.as_field_mut(),
+            76 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSessionInactive {
@@ -15942,6 +15552,7 @@ impl rt::Model for IcaSessionTimeout {
         match index {
             0 => self.gateway_session_timeout.as_field(),
             1 => self.timeout_value.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15949,14 +15560,9 @@ impl rt::Model for IcaSessionTimeout {
         match index {
             0 => self.gateway_session_timeout.as_field_mut(),
             1 => self.timeout_value.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaSessionTimeout {
@@ -16188,6 +15794,7 @@ impl rt::Model for IcaUser {
             40 => self.total_bytes.as_field(),
             41 => self.user_agent.as_field(),
             42 => self.user_count.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16236,14 +15843,9 @@ impl rt::Model for IcaUser {
             40 => self.total_bytes.as_field_mut(),
             41 => self.user_agent.as_field_mut(),
             42 => self.user_count.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaUser {
@@ -16406,6 +16008,7 @@ impl rt::Model for IcaUserSessionHopDetail {
             24 => self.session_rtt.as_field(),
             25 => self.session_setup_time.as_field(),
             26 => self.state.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16438,14 +16041,9 @@ impl rt::Model for IcaUserSessionHopDetail {
             24 => self.session_rtt.as_field_mut(),
             25 => self.session_setup_time.as_field_mut(),
             26 => self.state.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaUserSessionHopDetail {
@@ -16642,6 +16240,7 @@ impl rt::Model for IcaUserTimeline {
             30 => self.session_reconnect.as_field(),
             31 => self.total_bytes.as_field(),
             32 => self.user_count.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16680,14 +16279,9 @@ impl rt::Model for IcaUserTimeline {
             30 => self.session_reconnect.as_field_mut(),
             31 => self.total_bytes.as_field_mut(),
             32 => self.user_count.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IcaUserTimeline {
@@ -16903,6 +16497,7 @@ impl rt::Model for InactiveIcaSession {
             35 => self.total_bytes.as_field(),
             36 => self.up_time.as_field(),
             37 => self.vdi_image_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16946,14 +16541,9 @@ impl rt::Model for InactiveIcaSession {
             35 => self.total_bytes.as_field_mut(),
             36 => self.up_time.as_field_mut(),
             37 => self.vdi_image_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InactiveIcaSession {
@@ -17092,6 +16682,7 @@ impl rt::Model for InsightThreshold {
             20 => self.sms_profile.as_field(),
             21 => self.stylebook_flag.as_field(),
             22 => self.tenant_name.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17120,14 +16711,9 @@ impl rt::Model for InsightThreshold {
             20 => self.sms_profile.as_field_mut(),
             21 => self.stylebook_flag.as_field_mut(),
             22 => self.tenant_name.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InsightThreshold {
@@ -17235,6 +16821,7 @@ impl rt::Model for LogDatarecord {
             1 => self.security.as_field(),
             2 => self.vpn.as_field(),
             3 => self.web.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17244,14 +16831,9 @@ impl rt::Model for LogDatarecord {
             1 => self.security.as_field_mut(),
             2 => self.vpn.as_field_mut(),
             3 => self.web.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LogDatarecord {
@@ -17341,6 +16923,7 @@ impl rt::Model for ModelSettingsInfo {
             2 => self.model_sensitivity.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17351,14 +16934,9 @@ impl rt::Model for ModelSettingsInfo {
             2 => self.model_sensitivity.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ModelSettingsInfo {
@@ -17428,20 +17006,16 @@ impl rt::Model for MultihopFeature {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MultihopFeature {
@@ -17592,6 +17166,7 @@ impl rt::Model for NativeViolation {
             16 => self.total_violations.as_field(),
             17 => self.violation_count.as_field(),
             18 => self.violation_ratio.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17616,14 +17191,9 @@ impl rt::Model for NativeViolation {
             16 => self.total_violations.as_field_mut(),
             17 => self.violation_count.as_field_mut(),
             18 => self.violation_ratio.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NativeViolation {
@@ -17693,6 +17263,7 @@ impl rt::Model for NsAppConfigGroup {
             0 => self.ctnsappname.as_field(),
             1 => self.display_name.as_field(),
             2 => self.ns_ip_address.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17701,14 +17272,9 @@ impl rt::Model for NsAppConfigGroup {
             0 => self.ctnsappname.as_field_mut(),
             1 => self.display_name.as_field_mut(),
             2 => self.ns_ip_address.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsAppConfigGroup {
@@ -17802,6 +17368,7 @@ impl rt::Model for NssslvserverAplusCommands {
             5 => self.ns_ip_address.as_field(),
             6 => self.rollback_command.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17815,14 +17382,9 @@ impl rt::Model for NssslvserverAplusCommands {
             5 => self.ns_ip_address.as_field_mut(),
             6 => self.rollback_command.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverAplusCommands {
@@ -17914,6 +17476,7 @@ impl rt::Model for NssslvserverRating {
             5 => self.protocol_score.as_field(),
             6 => self.ssl_rating.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17927,14 +17490,9 @@ impl rt::Model for NssslvserverRating {
             5 => self.protocol_score.as_field_mut(),
             6 => self.ssl_rating.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRating {
@@ -18038,6 +17596,7 @@ impl rt::Model for NssslvserverRatingDetails {
             6 => self.msg.as_field(),
             7 => self.ns_ip_address.as_field(),
             8 => self.vsrvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18052,14 +17611,9 @@ impl rt::Model for NssslvserverRatingDetails {
             6 => self.msg.as_field_mut(),
             7 => self.ns_ip_address.as_field_mut(),
             8 => self.vsrvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRatingDetails {
@@ -18157,6 +17711,7 @@ impl rt::Model for NssslvserverRatingJobMapping {
             6 => self.latest_configjob_timestamp.as_field(),
             7 => self.ns_ip_address.as_field(),
             8 => self.vsrvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18171,14 +17726,9 @@ impl rt::Model for NssslvserverRatingJobMapping {
             6 => self.latest_configjob_timestamp.as_field_mut(),
             7 => self.ns_ip_address.as_field_mut(),
             8 => self.vsrvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRatingJobMapping {
@@ -18272,6 +17822,7 @@ impl rt::Model for NssslvserverRevertCommands {
             5 => self.ns_ip_address.as_field(),
             6 => self.rollback_command.as_field(),
             7 => self.vsrvr_name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18285,14 +17836,9 @@ impl rt::Model for NssslvserverRevertCommands {
             5 => self.ns_ip_address.as_field_mut(),
             6 => self.rollback_command.as_field_mut(),
             7 => self.vsrvr_name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssslvserverRevertCommands {
@@ -18525,6 +18071,7 @@ impl rt::Model for OperatingSystem {
             35 => self.uri_url.as_field(),
             36 => self.user_agent_name.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18568,14 +18115,9 @@ impl rt::Model for OperatingSystem {
             35 => self.uri_url.as_field_mut(),
             36 => self.user_agent_name.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for OperatingSystem {
@@ -18673,6 +18215,7 @@ impl rt::Model for PolicyApplication {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18687,14 +18230,9 @@ impl rt::Model for PolicyApplication {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PolicyApplication {
@@ -18797,6 +18335,7 @@ impl rt::Model for PredictionBand {
             6 => self.prediction_max_value.as_field(),
             7 => self.rpt_sample_time.as_field(),
             8 => self.total_violations.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18811,14 +18350,9 @@ impl rt::Model for PredictionBand {
             6 => self.prediction_max_value.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.total_violations.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PredictionBand {
@@ -18915,6 +18449,7 @@ impl rt::Model for ProfileSafetyConfig {
             8 => self.sig_rule_id.as_field(),
             9 => self.sig_rule_logstring.as_field(),
             10 => self.stat_flag.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18931,14 +18466,9 @@ impl rt::Model for ProfileSafetyConfig {
             8 => self.sig_rule_id.as_field_mut(),
             9 => self.sig_rule_logstring.as_field_mut(),
             10 => self.stat_flag.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProfileSafetyConfig {
@@ -19041,6 +18571,7 @@ impl rt::Model for ProfileSafetyData {
             7 => self.profile_sig_enable_count.as_field(),
             8 => self.profile_sig_name.as_field(),
             9 => self.sig_log_count.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19056,14 +18587,9 @@ impl rt::Model for ProfileSafetyData {
             7 => self.profile_sig_enable_count.as_field_mut(),
             8 => self.profile_sig_name.as_field_mut(),
             9 => self.sig_log_count.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProfileSafetyData {
@@ -19149,6 +18675,7 @@ impl rt::Model for ProtectionInfo {
             5 => self.protection_id.as_field(),
             6 => self.protection_name.as_field(),
             7 => self.type_.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19162,14 +18689,9 @@ impl rt::Model for ProtectionInfo {
             5 => self.protection_id.as_field_mut(),
             6 => self.protection_name.as_field_mut(),
             7 => self.type_.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProtectionInfo {
@@ -19471,6 +18993,7 @@ impl rt::Model for RelatedDesktopSession {
             55 => self.up_time.as_field(),
             56 => self.user_type.as_field(),
             57 => self.vdi_image_name.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19534,14 +19057,9 @@ impl rt::Model for RelatedDesktopSession {
             55 => self.up_time.as_field_mut(),
             56 => self.user_type.as_field_mut(),
             57 => self.vdi_image_name.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RelatedDesktopSession {
@@ -19853,6 +19371,7 @@ impl rt::Model for RelatedIcaSession {
             60 => self.total_bytes.as_field(),
             61 => self.up_time.as_field(),
             62 => self.user_type.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19921,14 +19440,9 @@ impl rt::Model for RelatedIcaSession {
             60 => self.total_bytes.as_field_mut(),
             61 => self.up_time.as_field_mut(),
             62 => self.user_type.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RelatedIcaSession {
@@ -20026,6 +19540,7 @@ impl rt::Model for ResponderPolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20040,14 +19555,9 @@ impl rt::Model for ResponderPolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponderPolicy {
@@ -20145,6 +19655,7 @@ impl rt::Model for RewritePolicy {
             6 => self.rpt_sample_time.as_field(),
             7 => self.rule.as_field(),
             8 => self.schema_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20159,14 +19670,9 @@ impl rt::Model for RewritePolicy {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.rule.as_field_mut(),
             8 => self.schema_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RewritePolicy {
@@ -20224,20 +19730,16 @@ impl rt::Model for SecurityInsightFeature {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecurityInsightFeature {
@@ -20312,6 +19814,7 @@ impl rt::Model for SecurityViolationTypes {
             0 => self.description.as_field(),
             1 => self.id.as_field(),
             2 => self.violation_category.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20320,14 +19823,9 @@ impl rt::Model for SecurityViolationTypes {
             0 => self.description.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.violation_category.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecurityViolationTypes {
@@ -20614,6 +20112,7 @@ impl rt::Model for Server {
             44 => self.uri_url.as_field(),
             45 => self.user_agent_name.as_field(),
             46 => self.vpn_user_name.as_field(),
+            47 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20666,14 +20165,9 @@ impl rt::Model for Server {
             44 => self.uri_url.as_field_mut(),
             45 => self.user_agent_name.as_field_mut(),
             46 => self.vpn_user_name.as_field_mut(),
+            47 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Server {
@@ -20841,6 +20335,7 @@ impl rt::Model for ServiceGraphGeo {
             17 => self.total_bytes.as_field(),
             18 => self.total_requests.as_field(),
             19 => self.total_user.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20866,14 +20361,9 @@ impl rt::Model for ServiceGraphGeo {
             17 => self.total_bytes.as_field_mut(),
             18 => self.total_requests.as_field_mut(),
             19 => self.total_user.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServiceGraphGeo {
@@ -20969,6 +20459,7 @@ impl rt::Model for SessionHopDistribution {
             7 => self.source_type.as_field(),
             8 => self.target.as_field(),
             9 => self.target_type.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20984,14 +20475,9 @@ impl rt::Model for SessionHopDistribution {
             7 => self.source_type.as_field_mut(),
             8 => self.target.as_field_mut(),
             9 => self.target_type.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SessionHopDistribution {
@@ -21183,6 +20669,7 @@ impl rt::Model for SiAppSummary {
             30 => self.violation_threat_index.as_field(),
             31 => self.violation_type.as_field(),
             32 => self.violation_value.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21221,14 +20708,9 @@ impl rt::Model for SiAppSummary {
             30 => self.violation_threat_index.as_field_mut(),
             31 => self.violation_type.as_field_mut(),
             32 => self.violation_value.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAppSummary {
@@ -21350,6 +20832,7 @@ impl rt::Model for SiAppUnit {
             14 => self.threat_index.as_field(),
             15 => self.total_attacks.as_field(),
             16 => self.violation_count.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21372,14 +20855,9 @@ impl rt::Model for SiAppUnit {
             14 => self.threat_index.as_field_mut(),
             15 => self.total_attacks.as_field_mut(),
             16 => self.violation_count.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAppUnit {
@@ -21466,6 +20944,7 @@ impl rt::Model for SiAttackCategory {
             4 => self.si_device_ip_address.as_field(),
             5 => self.threat_index.as_field(),
             6 => self.total_attacks.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21478,14 +20957,9 @@ impl rt::Model for SiAttackCategory {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.threat_index.as_field_mut(),
             6 => self.total_attacks.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAttackCategory {
@@ -21594,6 +21068,7 @@ impl rt::Model for SiDevice {
             10 => self.safety_index.as_field(),
             11 => self.threat_index.as_field(),
             12 => self.total_attacks.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21612,14 +21087,9 @@ impl rt::Model for SiDevice {
             10 => self.safety_index.as_field_mut(),
             11 => self.threat_index.as_field_mut(),
             12 => self.total_attacks.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiDevice {
@@ -21794,6 +21264,7 @@ impl rt::Model for SiGeoLocation {
             26 => self.violation_threat_index.as_field(),
             27 => self.violation_type.as_field(),
             28 => self.violation_value.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21828,14 +21299,9 @@ impl rt::Model for SiGeoLocation {
             26 => self.violation_threat_index.as_field_mut(),
             27 => self.violation_type.as_field_mut(),
             28 => self.violation_value.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiGeoLocation {
@@ -21954,6 +21420,7 @@ impl rt::Model for SiIpReputation {
             12 => self.total_attacks.as_field(),
             13 => self.violation_action.as_field(),
             14 => self.violation_type.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21974,14 +21441,9 @@ impl rt::Model for SiIpReputation {
             12 => self.total_attacks.as_field_mut(),
             13 => self.violation_action.as_field_mut(),
             14 => self.violation_type.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiIpReputation {
@@ -22082,6 +21544,7 @@ impl rt::Model for SiLogExpression {
             7 => self.rpt_sample_time.as_field(),
             8 => self.si_device_ip_address.as_field(),
             9 => self.transactionid.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22097,14 +21560,9 @@ impl rt::Model for SiLogExpression {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.si_device_ip_address.as_field_mut(),
             9 => self.transactionid.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiLogExpression {
@@ -22195,6 +21653,7 @@ impl rt::Model for SiSafetyAppFirewall {
             5 => self.profile_safety_index.as_field(),
             6 => self.si_app_unit_name.as_field(),
             7 => self.si_device_ip_address.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22208,14 +21667,9 @@ impl rt::Model for SiSafetyAppFirewall {
             5 => self.profile_safety_index.as_field_mut(),
             6 => self.si_app_unit_name.as_field_mut(),
             7 => self.si_device_ip_address.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetyAppFirewall {
@@ -22310,6 +21764,7 @@ impl rt::Model for SiSafetyOverview {
             6 => self.total_security_checks.as_field(),
             7 => self.total_signatures.as_field(),
             8 => self.total_system_security_setting.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22324,14 +21779,9 @@ impl rt::Model for SiSafetyOverview {
             6 => self.total_security_checks.as_field_mut(),
             7 => self.total_signatures.as_field_mut(),
             8 => self.total_system_security_setting.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetyOverview {
@@ -22458,6 +21908,7 @@ impl rt::Model for SiSafetySecurityCheck {
             14 => self.si_app_unit_name.as_field(),
             15 => self.si_device_ip_address.as_field(),
             16 => self.si_safety_profile_name.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22480,14 +21931,9 @@ impl rt::Model for SiSafetySecurityCheck {
             14 => self.si_app_unit_name.as_field_mut(),
             15 => self.si_device_ip_address.as_field_mut(),
             16 => self.si_safety_profile_name.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetySecurityCheck {
@@ -22634,6 +22080,7 @@ impl rt::Model for SiSafetySignature {
             19 => self.sig_sig_name.as_field(),
             20 => self.sig_stat.as_field(),
             21 => self.sig_stat_count.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22661,14 +22108,9 @@ impl rt::Model for SiSafetySignature {
             19 => self.sig_sig_name.as_field_mut(),
             20 => self.sig_stat.as_field_mut(),
             21 => self.sig_stat_count.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetySignature {
@@ -22771,6 +22213,7 @@ impl rt::Model for SiSafetySystemSecurity {
             8 => self.si_device_ip_address.as_field(),
             9 => self.sub_group.as_field(),
             10 => self.system_safety_index.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22787,14 +22230,9 @@ impl rt::Model for SiSafetySystemSecurity {
             8 => self.si_device_ip_address.as_field_mut(),
             9 => self.sub_group.as_field_mut(),
             10 => self.system_safety_index.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSafetySystemSecurity {
@@ -22901,6 +22339,7 @@ impl rt::Model for SiSecurityOverview {
             9 => self.threat_index.as_field(),
             10 => self.total_attacks.as_field(),
             11 => self.total_compliant_count.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22918,14 +22357,9 @@ impl rt::Model for SiSecurityOverview {
             9 => self.threat_index.as_field_mut(),
             10 => self.total_attacks.as_field_mut(),
             11 => self.total_compliant_count.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSecurityOverview {
@@ -23048,6 +22482,7 @@ impl rt::Model for SiSecurityViolation {
             13 => self.violation_name.as_field(),
             14 => self.violation_threat_index.as_field(),
             15 => self.violation_value.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23069,14 +22504,9 @@ impl rt::Model for SiSecurityViolation {
             13 => self.violation_name.as_field_mut(),
             14 => self.violation_threat_index.as_field_mut(),
             15 => self.violation_value.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSecurityViolation {
@@ -23199,6 +22629,7 @@ impl rt::Model for SiSigViolation {
             13 => self.violation_name.as_field(),
             14 => self.violation_threat_index.as_field(),
             15 => self.violation_value.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23220,14 +22651,9 @@ impl rt::Model for SiSigViolation {
             13 => self.violation_name.as_field_mut(),
             14 => self.violation_threat_index.as_field_mut(),
             15 => self.violation_value.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiSigViolation {
@@ -23314,6 +22740,7 @@ impl rt::Model for SiTcpCounter {
             4 => self.si_device_ip_address.as_field(),
             5 => self.total_attacks.as_field(),
             6 => self.violation_type.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23326,14 +22753,9 @@ impl rt::Model for SiTcpCounter {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.total_attacks.as_field_mut(),
             6 => self.violation_type.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiTcpCounter {
@@ -23420,6 +22842,7 @@ impl rt::Model for SiViolationAction {
             4 => self.si_device_ip_address.as_field(),
             5 => self.threat_index.as_field(),
             6 => self.total_attacks.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23432,14 +22855,9 @@ impl rt::Model for SiViolationAction {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.threat_index.as_field_mut(),
             6 => self.total_attacks.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiViolationAction {
@@ -23526,6 +22944,7 @@ impl rt::Model for SiViolationSeverity {
             4 => self.si_device_ip_address.as_field(),
             5 => self.threat_index.as_field(),
             6 => self.total_attacks.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23538,14 +22957,9 @@ impl rt::Model for SiViolationSeverity {
             4 => self.si_device_ip_address.as_field_mut(),
             5 => self.threat_index.as_field_mut(),
             6 => self.total_attacks.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiViolationSeverity {
@@ -23615,6 +23029,7 @@ impl rt::Model for SslAplusConfig {
             0 => self.act_id.as_field(),
             1 => self.application_name.as_field(),
             2 => self.operation.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23623,14 +23038,9 @@ impl rt::Model for SslAplusConfig {
             0 => self.act_id.as_field_mut(),
             1 => self.application_name.as_field_mut(),
             2 => self.operation.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslAplusConfig {
@@ -23700,6 +23110,7 @@ impl rt::Model for SslAplusConfigBatch {
             0 => self.act_id.as_field(),
             1 => self.applications.as_field(),
             2 => self.operation.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23708,14 +23119,9 @@ impl rt::Model for SslAplusConfigBatch {
             0 => self.act_id.as_field_mut(),
             1 => self.applications.as_field_mut(),
             2 => self.operation.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslAplusConfigBatch {
@@ -23818,6 +23224,7 @@ impl rt::Model for SslCertificate {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23832,14 +23239,9 @@ impl rt::Model for SslCertificate {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCertificate {
@@ -23936,6 +23338,7 @@ impl rt::Model for SslCipher {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_ip_address.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23949,14 +23352,9 @@ impl rt::Model for SslCipher {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_ip_address.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCipher {
@@ -24059,6 +23457,7 @@ impl rt::Model for SslCipherNegotiated {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24073,14 +23472,9 @@ impl rt::Model for SslCipherNegotiated {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCipherNegotiated {
@@ -24177,6 +23571,7 @@ impl rt::Model for SslFailure {
             5 => self.rpt_sample_time.as_field(),
             6 => self.server_ip_address.as_field(),
             7 => self.total_requests.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24190,14 +23585,9 @@ impl rt::Model for SslFailure {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.server_ip_address.as_field_mut(),
             7 => self.total_requests.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailure {
@@ -24300,6 +23690,7 @@ impl rt::Model for SslFailureBackend {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24314,14 +23705,9 @@ impl rt::Model for SslFailureBackend {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureBackend {
@@ -24433,6 +23819,7 @@ impl rt::Model for SslFailureBackendCipherMismatch {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24447,14 +23834,9 @@ impl rt::Model for SslFailureBackendCipherMismatch {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureBackendCipherMismatch {
@@ -24566,6 +23948,7 @@ impl rt::Model for SslFailureBackendCipherUnsupported {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24580,14 +23963,9 @@ impl rt::Model for SslFailureBackendCipherUnsupported {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureBackendCipherUnsupported {
@@ -24690,6 +24068,7 @@ impl rt::Model for SslFailureFrontend {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24704,14 +24083,9 @@ impl rt::Model for SslFailureFrontend {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureFrontend {
@@ -24823,6 +24197,7 @@ impl rt::Model for SslFailureFrontendCipherMismatch {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24837,14 +24212,9 @@ impl rt::Model for SslFailureFrontendCipherMismatch {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureFrontendCipherMismatch {
@@ -24956,6 +24326,7 @@ impl rt::Model for SslFailureFrontendCipherUnsupported {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24970,14 +24341,9 @@ impl rt::Model for SslFailureFrontendCipherUnsupported {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslFailureFrontendCipherUnsupported {
@@ -25080,6 +24446,7 @@ impl rt::Model for SslKeyStrength {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25094,14 +24461,9 @@ impl rt::Model for SslKeyStrength {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslKeyStrength {
@@ -25204,6 +24566,7 @@ impl rt::Model for SslProtocol {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip_address.as_field(),
             8 => self.total_requests.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25218,14 +24581,9 @@ impl rt::Model for SslProtocol {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip_address.as_field_mut(),
             8 => self.total_requests.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslProtocol {
@@ -25310,6 +24668,7 @@ impl rt::Model for SslVpnLicense {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25322,14 +24681,9 @@ impl rt::Model for SslVpnLicense {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslVpnLicense {
@@ -25410,6 +24764,7 @@ impl rt::Model for SystemSafetyConfig {
             3 => self.recommended_action_desc.as_field(),
             4 => self.sub_group_desc.as_field(),
             5 => self.sys_group_desc.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25421,14 +24776,9 @@ impl rt::Model for SystemSafetyConfig {
             3 => self.recommended_action_desc.as_field_mut(),
             4 => self.sub_group_desc.as_field_mut(),
             5 => self.sys_group_desc.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemSafetyConfig {
@@ -25557,6 +24907,7 @@ impl rt::Model for Threshold {
             19 => self.sms_profile.as_field(),
             20 => self.stylebook_flag.as_field(),
             21 => self.tenant_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25584,14 +24935,9 @@ impl rt::Model for Threshold {
             19 => self.sms_profile.as_field_mut(),
             20 => self.stylebook_flag.as_field_mut(),
             21 => self.tenant_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Threshold {
@@ -25707,6 +25053,7 @@ impl rt::Model for ThresholdBreachCount {
             2 => self.entity.as_field(),
             3 => self.threshold_count.as_field(),
             4 => self.threshold_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25717,14 +25064,9 @@ impl rt::Model for ThresholdBreachCount {
             2 => self.entity.as_field_mut(),
             3 => self.threshold_count.as_field_mut(),
             4 => self.threshold_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdBreachCount {
@@ -25806,6 +25148,7 @@ impl rt::Model for ThresholdBreachTimeline {
             4 => self.breach_metric.as_field(),
             5 => self.breach_value.as_field(),
             6 => self.rpt_sample_time.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25818,14 +25161,9 @@ impl rt::Model for ThresholdBreachTimeline {
             4 => self.breach_metric.as_field_mut(),
             5 => self.breach_value.as_field_mut(),
             6 => self.rpt_sample_time.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdBreachTimeline {
@@ -25904,6 +25242,7 @@ impl rt::Model for ThresholdConfigTimeline {
             3 => self.enable_flag.as_field(),
             4 => self.entity_type.as_field(),
             5 => self.rpt_sample_time.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25915,14 +25254,9 @@ impl rt::Model for ThresholdConfigTimeline {
             3 => self.enable_flag.as_field_mut(),
             4 => self.entity_type.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdConfigTimeline {
@@ -25987,6 +25321,7 @@ impl rt::Model for ThresholdExpression {
             1 => self.occurence.as_field(),
             2 => self.rule.as_field(),
             3 => self.threshold_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25996,14 +25331,9 @@ impl rt::Model for ThresholdExpression {
             1 => self.occurence.as_field_mut(),
             2 => self.rule.as_field_mut(),
             3 => self.threshold_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdExpression {
@@ -26091,6 +25421,7 @@ impl rt::Model for ThresholdGroupList {
         match index {
             0 => self.feature.as_field(),
             1 => self.group_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26098,14 +25429,9 @@ impl rt::Model for ThresholdGroupList {
         match index {
             0 => self.feature.as_field_mut(),
             1 => self.group_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdGroupList {
@@ -26167,6 +25493,7 @@ impl rt::Model for ThresholdKeyList {
             0 => self.prop_key.as_field(),
             1 => self.prop_value.as_field(),
             2 => self.resource_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26175,14 +25502,9 @@ impl rt::Model for ThresholdKeyList {
             0 => self.prop_key.as_field_mut(),
             1 => self.prop_value.as_field_mut(),
             2 => self.resource_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdKeyList {
@@ -26244,6 +25566,7 @@ impl rt::Model for ThresholdMetricList {
             0 => self.prop_key.as_field(),
             1 => self.prop_value.as_field(),
             2 => self.resource_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26252,14 +25575,9 @@ impl rt::Model for ThresholdMetricList {
             0 => self.prop_key.as_field_mut(),
             1 => self.prop_value.as_field_mut(),
             2 => self.resource_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdMetricList {
@@ -26321,6 +25639,7 @@ impl rt::Model for ThresholdResourceList {
             0 => self.group_name.as_field(),
             1 => self.prop_key.as_field(),
             2 => self.prop_value.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26329,14 +25648,9 @@ impl rt::Model for ThresholdResourceList {
             0 => self.group_name.as_field_mut(),
             1 => self.prop_key.as_field_mut(),
             2 => self.prop_value.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ThresholdResourceList {
@@ -26399,6 +25713,7 @@ impl rt::Model for ToggleMonitorMode {
         match index {
             0 => self.enable_monitor_mode.as_field(),
             1 => self.profile_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26406,14 +25721,9 @@ impl rt::Model for ToggleMonitorMode {
         match index {
             0 => self.enable_monitor_mode.as_field_mut(),
             1 => self.profile_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ToggleMonitorMode {
@@ -26536,6 +25846,7 @@ impl rt::Model for TransactionDetails {
             9 => self.transaction_end_time.as_field(),
             10 => self.transaction_start_time.as_field(),
             11 => self.tx_max_bytes.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26553,14 +25864,9 @@ impl rt::Model for TransactionDetails {
             9 => self.transaction_end_time.as_field_mut(),
             10 => self.transaction_start_time.as_field_mut(),
             11 => self.tx_max_bytes.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TransactionDetails {
@@ -26628,6 +25934,7 @@ impl rt::Model for UberDashboardConfig {
             1 => self.gateway_high_host_delay.as_field(),
             2 => self.gateway_high_ica_rtt.as_field(),
             3 => self.gateway_high_wan_latency.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26637,14 +25944,9 @@ impl rt::Model for UberDashboardConfig {
             1 => self.gateway_high_host_delay.as_field_mut(),
             2 => self.gateway_high_ica_rtt.as_field_mut(),
             3 => self.gateway_high_wan_latency.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UberDashboardConfig {
@@ -26762,6 +26064,7 @@ impl rt::Model for UnifiedAppsecProfile {
             10 => self.parent_template.as_field(),
             11 => self.profile_name.as_field(),
             12 => self.release.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26780,14 +26083,9 @@ impl rt::Model for UnifiedAppsecProfile {
             10 => self.parent_template.as_field_mut(),
             11 => self.profile_name.as_field_mut(),
             12 => self.release.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UnifiedAppsecProfile {
@@ -27074,6 +26372,7 @@ impl rt::Model for Uri {
             39 => self.url.as_field(),
             40 => self.user_agent_name.as_field(),
             41 => self.vpn_user_name.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27121,14 +26420,9 @@ impl rt::Model for Uri {
             39 => self.url.as_field_mut(),
             40 => self.user_agent_name.as_field_mut(),
             41 => self.vpn_user_name.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Uri {
@@ -27303,6 +26597,7 @@ impl rt::Model for UriDom {
             22 => self.url.as_field(),
             23 => self.user_agent_name.as_field(),
             24 => self.x_scale.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27333,14 +26628,9 @@ impl rt::Model for UriDom {
             22 => self.url.as_field_mut(),
             23 => self.user_agent_name.as_field_mut(),
             24 => self.x_scale.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UriDom {
@@ -27573,6 +26863,7 @@ impl rt::Model for UserAgent {
             35 => self.total_requests.as_field(),
             36 => self.uri_url.as_field(),
             37 => self.vpn_user_name.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27616,14 +26907,9 @@ impl rt::Model for UserAgent {
             35 => self.total_requests.as_field_mut(),
             36 => self.uri_url.as_field_mut(),
             37 => self.vpn_user_name.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserAgent {
@@ -27765,6 +27051,7 @@ impl rt::Model for UseragentAttr {
             11 => self.total_bytes.as_field(),
             12 => self.total_requests.as_field(),
             13 => self.uri_url.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27784,14 +27071,9 @@ impl rt::Model for UseragentAttr {
             11 => self.total_bytes.as_field_mut(),
             12 => self.total_requests.as_field_mut(),
             13 => self.uri_url.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UseragentAttr {
@@ -27958,6 +27240,7 @@ impl rt::Model for VpnActiveSessions {
             20 => self.total_bytes_sent.as_field(),
             21 => self.up_time.as_field(),
             22 => self.vpn_user_name.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27986,14 +27269,9 @@ impl rt::Model for VpnActiveSessions {
             20 => self.total_bytes_sent.as_field_mut(),
             21 => self.up_time.as_field_mut(),
             22 => self.vpn_user_name.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnActiveSessions {
@@ -28111,6 +27389,7 @@ impl rt::Model for VpnAppInfo {
             11 => self.session_count.as_field(),
             12 => self.total_bytes.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28130,14 +27409,9 @@ impl rt::Model for VpnAppInfo {
             11 => self.session_count.as_field_mut(),
             12 => self.total_bytes.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnAppInfo {
@@ -28214,6 +27488,7 @@ impl rt::Model for VpnErrorCounts {
             2 => self.error_type.as_field(),
             3 => self.flag.as_field(),
             4 => self.id.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28224,14 +27499,9 @@ impl rt::Model for VpnErrorCounts {
             2 => self.error_type.as_field_mut(),
             3 => self.flag.as_field_mut(),
             4 => self.id.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorCounts {
@@ -28414,6 +27684,7 @@ impl rt::Model for VpnErrorDetails {
             26 => self.username.as_field(),
             27 => self.vpn_fqdn.as_field(),
             28 => self.vpn_server_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28448,14 +27719,9 @@ impl rt::Model for VpnErrorDetails {
             26 => self.username.as_field_mut(),
             27 => self.vpn_fqdn.as_field_mut(),
             28 => self.vpn_server_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorDetails {
@@ -28528,6 +27794,7 @@ impl rt::Model for VpnErrorDetailsTimeline {
             1 => self.error_counts.as_field(),
             2 => self.id.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28537,14 +27804,9 @@ impl rt::Model for VpnErrorDetailsTimeline {
             1 => self.error_counts.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorDetailsTimeline {
@@ -28633,6 +27895,7 @@ impl rt::Model for VpnErrorReports {
             5 => self.rpt_sample_time.as_field(),
             6 => self.username.as_field(),
             7 => self.vpn_fqdn.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28646,14 +27909,9 @@ impl rt::Model for VpnErrorReports {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.username.as_field_mut(),
             7 => self.vpn_fqdn.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnErrorReports {
@@ -28754,6 +28012,7 @@ impl rt::Model for VpnGatewayInfo {
             8 => self.rpt_sample_time.as_field(),
             9 => self.session_count.as_field(),
             10 => self.total_bytes.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28770,14 +28029,9 @@ impl rt::Model for VpnGatewayInfo {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.session_count.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnGatewayInfo {
@@ -28874,6 +28128,7 @@ impl rt::Model for VpnInfo {
             7 => self.rpt_sample_time.as_field(),
             8 => self.session_count.as_field(),
             9 => self.total_bytes.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28889,14 +28144,9 @@ impl rt::Model for VpnInfo {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.session_count.as_field_mut(),
             9 => self.total_bytes.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnInfo {
@@ -29023,6 +28273,7 @@ impl rt::Model for VpnUser {
             11 => self.total_bytes.as_field(),
             12 => self.total_requests.as_field(),
             13 => self.user_agent_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29042,14 +28293,9 @@ impl rt::Model for VpnUser {
             11 => self.total_bytes.as_field_mut(),
             12 => self.total_requests.as_field_mut(),
             13 => self.user_agent_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnUser {
@@ -29148,6 +28394,7 @@ impl rt::Model for VpnUserInfo {
             7 => self.session_count.as_field(),
             8 => self.session_used.as_field(),
             9 => self.total_bytes.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29163,14 +28410,9 @@ impl rt::Model for VpnUserInfo {
             7 => self.session_count.as_field_mut(),
             8 => self.session_used.as_field_mut(),
             9 => self.total_bytes.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpnUserInfo {
@@ -29305,6 +28547,7 @@ impl rt::Model for WafClientDetails {
             14 => self.total_requests.as_field(),
             15 => self.url.as_field(),
             16 => self.user_agent.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29327,14 +28570,9 @@ impl rt::Model for WafClientDetails {
             14 => self.total_requests.as_field_mut(),
             15 => self.url.as_field_mut(),
             16 => self.user_agent.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafClientDetails {
@@ -29422,6 +28660,7 @@ impl rt::Model for WafProfileDevices {
             4 => self.parent_profname.as_field(),
             5 => self.si_device_ip_address.as_field(),
             6 => self.waf_profile_name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29434,14 +28673,9 @@ impl rt::Model for WafProfileDevices {
             4 => self.parent_profname.as_field_mut(),
             5 => self.si_device_ip_address.as_field_mut(),
             6 => self.waf_profile_name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafProfileDevices {
@@ -29563,6 +28797,7 @@ impl rt::Model for WafSecuritySettings {
             8 => self.parent_name.as_field(),
             9 => self.violation_id.as_field(),
             10 => self.violation_name.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29579,14 +28814,9 @@ impl rt::Model for WafSecuritySettings {
             8 => self.parent_name.as_field_mut(),
             9 => self.violation_id.as_field_mut(),
             10 => self.violation_name.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafSecuritySettings {
@@ -29853,6 +29083,7 @@ impl rt::Model for WafViolation {
             41 => self.violation_type.as_field(),
             42 => self.violation_type_desc.as_field(),
             43 => self.violation_value.as_field(),
+            44 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29902,14 +29133,9 @@ impl rt::Model for WafViolation {
             41 => self.violation_type.as_field_mut(),
             42 => self.violation_type_desc.as_field_mut(),
             43 => self.violation_value.as_field_mut(),
+            44 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafViolation {
@@ -29986,6 +29212,7 @@ impl rt::Model for WafViolationSummary {
             3 => self.threat_index.as_field(),
             4 => self.threshold_breach.as_field(),
             5 => self.total_violations.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29997,14 +29224,9 @@ impl rt::Model for WafViolationSummary {
             3 => self.threat_index.as_field_mut(),
             4 => self.threshold_breach.as_field_mut(),
             5 => self.total_violations.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WafViolationSummary {
@@ -30086,6 +29308,7 @@ impl rt::Model for WebDetailDataCollectionConfig {
             5 => self.network_latency_client_side.as_field(),
             6 => self.network_latency_server_side.as_field(),
             7 => self.server_response_time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30099,14 +29322,9 @@ impl rt::Model for WebDetailDataCollectionConfig {
             5 => self.network_latency_client_side.as_field_mut(),
             6 => self.network_latency_server_side.as_field_mut(),
             7 => self.server_response_time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WebDetailDataCollectionConfig {
@@ -30176,20 +29394,16 @@ impl rt::Model for WebInsightFeature {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enable.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enable.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WebInsightFeature {
@@ -30381,6 +29595,7 @@ impl rt::Model for WebSummary {
             20 => self.total_bytes.as_field(),
             21 => self.total_dist_count.as_field(),
             22 => self.total_requests.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30409,14 +29624,9 @@ impl rt::Model for WebSummary {
             20 => self.total_bytes.as_field_mut(),
             21 => self.total_dist_count.as_field_mut(),
             22 => self.total_requests.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for WebSummary {

@@ -120,6 +120,7 @@ impl rt::Model for AaIndDetailsL2 {
             15 => self.violation_ratio.as_field(),
             16 => self.window_end_time.as_field(),
             17 => self.window_start_time.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -143,14 +144,9 @@ impl rt::Model for AaIndDetailsL2 {
             15 => self.violation_ratio.as_field_mut(),
             16 => self.window_end_time.as_field_mut(),
             17 => self.window_start_time.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaIndDetailsL2 {
@@ -330,6 +326,7 @@ impl rt::Model for AdcApplicationSummary {
             18 => self.vservername.as_field(),
             19 => self.vservertype.as_field(),
             20 => self.vslbhealth.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -356,14 +353,9 @@ impl rt::Model for AdcApplicationSummary {
             18 => self.vservername.as_field_mut(),
             19 => self.vservertype.as_field_mut(),
             20 => self.vslbhealth.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcApplicationSummary {
@@ -447,6 +439,7 @@ impl rt::Model for AdcWafBotProfileConfig {
             3 => self.sb_type.as_field(),
             4 => self.sb_version_info.as_field(),
             5 => self.stylebook_params.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -458,14 +451,9 @@ impl rt::Model for AdcWafBotProfileConfig {
             3 => self.sb_type.as_field_mut(),
             4 => self.sb_version_info.as_field_mut(),
             5 => self.stylebook_params.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcWafBotProfileConfig {
@@ -641,6 +629,7 @@ impl rt::Model for AnomalyDetails {
             14 => self.state.as_field(),
             15 => self.svcname.as_field(),
             16 => self.usecase.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -663,14 +652,9 @@ impl rt::Model for AnomalyDetails {
             14 => self.state.as_field_mut(),
             15 => self.svcname.as_field_mut(),
             16 => self.usecase.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalyDetails {
@@ -768,6 +752,7 @@ impl rt::Model for AnomalyEvents {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.svcname.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -780,14 +765,9 @@ impl rt::Model for AnomalyEvents {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.svcname.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalyEvents {
@@ -869,6 +849,7 @@ impl rt::Model for AnomalySummary {
             1 => self.metric_key.as_field(),
             2 => self.metric_value.as_field(),
             3 => self.rpt_sample_time.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -878,14 +859,9 @@ impl rt::Model for AnomalySummary {
             1 => self.metric_key.as_field_mut(),
             2 => self.metric_value.as_field_mut(),
             3 => self.rpt_sample_time.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnomalySummary {
@@ -954,6 +930,7 @@ impl rt::Model for AppCategory {
             1 => self.is_default.as_field(),
             2 => self.name.as_field(),
             3 => self.tenant_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -963,14 +940,9 @@ impl rt::Model for AppCategory {
             1 => self.is_default.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.tenant_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppCategory {
@@ -1072,6 +1044,7 @@ impl rt::Model for AppDevice {
             2 => self.id.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1082,14 +1055,9 @@ impl rt::Model for AppDevice {
             2 => self.id.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppDevice {
@@ -1146,6 +1114,7 @@ impl rt::Model for AppFilter {
         match index {
             0 => self.applications.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1153,14 +1122,9 @@ impl rt::Model for AppFilter {
         match index {
             0 => self.applications.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppFilter {
@@ -1264,6 +1228,7 @@ impl rt::Model for AppInfo {
             6 => self.report_start_time.as_field(),
             7 => self.rpt_sample_time.as_field(),
             8 => self.server_ip.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1278,14 +1243,9 @@ impl rt::Model for AppInfo {
             6 => self.report_start_time.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.server_ip.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppInfo {
@@ -1441,6 +1401,7 @@ impl rt::Model for AppServiceGraphNodeEdges {
             16 => self.tot_svr_ttfb_transactions.as_field(),
             17 => self.type_.as_field(),
             18 => self.vservername.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1465,14 +1426,9 @@ impl rt::Model for AppServiceGraphNodeEdges {
             16 => self.tot_svr_ttfb_transactions.as_field_mut(),
             17 => self.type_.as_field_mut(),
             18 => self.vservername.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppServiceGraphNodeEdges {
@@ -1672,6 +1628,7 @@ impl rt::Model for AppSummary {
             30 => self.vservername.as_field(),
             31 => self.vslbhealth.as_field(),
             32 => self.vsvr_ip_address.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1710,14 +1667,9 @@ impl rt::Model for AppSummary {
             30 => self.vservername.as_field_mut(),
             31 => self.vslbhealth.as_field_mut(),
             32 => self.vsvr_ip_address.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSummary {
@@ -1798,6 +1750,7 @@ impl rt::Model for AppTemplateInfo {
             5 => self.rating.as_field(),
             6 => self.updated_on.as_field(),
             7 => self.version.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1811,14 +1764,9 @@ impl rt::Model for AppTemplateInfo {
             5 => self.rating.as_field_mut(),
             6 => self.updated_on.as_field_mut(),
             7 => self.version.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppTemplateInfo {
@@ -2000,6 +1948,7 @@ impl rt::Model for AppdashboardAppSummary {
             20 => self.total_requests.as_field(),
             21 => self.vslbhealth.as_field(),
             22 => self.vsvr_ip_address.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2028,14 +1977,9 @@ impl rt::Model for AppdashboardAppSummary {
             20 => self.total_requests.as_field_mut(),
             21 => self.vslbhealth.as_field_mut(),
             22 => self.vsvr_ip_address.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardAppSummary {
@@ -2099,6 +2043,7 @@ impl rt::Model for AppdashboardAppcategorySummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2106,14 +2051,9 @@ impl rt::Model for AppdashboardAppcategorySummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardAppcategorySummary {
@@ -2171,6 +2111,7 @@ impl rt::Model for AppdashboardAppscoreSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2178,14 +2119,9 @@ impl rt::Model for AppdashboardAppscoreSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardAppscoreSummary {
@@ -2243,6 +2179,7 @@ impl rt::Model for AppdashboardApptypeSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2250,14 +2187,9 @@ impl rt::Model for AppdashboardApptypeSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardApptypeSummary {
@@ -2322,6 +2254,7 @@ impl rt::Model for AppdashboardClientConnectionSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2330,14 +2263,9 @@ impl rt::Model for AppdashboardClientConnectionSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardClientConnectionSummary {
@@ -2397,6 +2325,7 @@ impl rt::Model for AppdashboardIssueSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2404,14 +2333,9 @@ impl rt::Model for AppdashboardIssueSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardIssueSummary {
@@ -2476,6 +2400,7 @@ impl rt::Model for AppdashboardLbHealthSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2484,14 +2409,9 @@ impl rt::Model for AppdashboardLbHealthSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardLbHealthSummary {
@@ -2556,6 +2476,7 @@ impl rt::Model for AppdashboardPacketRcvSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2564,14 +2485,9 @@ impl rt::Model for AppdashboardPacketRcvSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardPacketRcvSummary {
@@ -2636,6 +2552,7 @@ impl rt::Model for AppdashboardPacketSentSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2644,14 +2561,9 @@ impl rt::Model for AppdashboardPacketSentSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardPacketSentSummary {
@@ -2716,6 +2628,7 @@ impl rt::Model for AppdashboardResponsetimeSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2724,14 +2637,9 @@ impl rt::Model for AppdashboardResponsetimeSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardResponsetimeSummary {
@@ -2796,6 +2704,7 @@ impl rt::Model for AppdashboardServerConnectionSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2804,14 +2713,9 @@ impl rt::Model for AppdashboardServerConnectionSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardServerConnectionSummary {
@@ -2869,6 +2773,7 @@ impl rt::Model for AppdashboardSslratingSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2876,14 +2781,9 @@ impl rt::Model for AppdashboardSslratingSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardSslratingSummary {
@@ -2941,6 +2841,7 @@ impl rt::Model for AppdashboardStateSummary {
         match index {
             0 => self.filter_count.as_field(),
             1 => self.filter_key.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2948,14 +2849,9 @@ impl rt::Model for AppdashboardStateSummary {
         match index {
             0 => self.filter_count.as_field_mut(),
             1 => self.filter_key.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardStateSummary {
@@ -3020,6 +2916,7 @@ impl rt::Model for AppdashboardThroughputSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3028,14 +2925,9 @@ impl rt::Model for AppdashboardThroughputSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardThroughputSummary {
@@ -3100,6 +2992,7 @@ impl rt::Model for AppdashboardTotalRequestSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3108,14 +3001,9 @@ impl rt::Model for AppdashboardTotalRequestSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardTotalRequestSummary {
@@ -3180,6 +3068,7 @@ impl rt::Model for AppdashboardVolumeSummary {
             0 => self.bin_end.as_field(),
             1 => self.bin_start.as_field(),
             2 => self.count.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3188,14 +3077,9 @@ impl rt::Model for AppdashboardVolumeSummary {
             0 => self.bin_end.as_field_mut(),
             1 => self.bin_start.as_field_mut(),
             2 => self.count.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppdashboardVolumeSummary {
@@ -3410,6 +3294,7 @@ impl rt::Model for Application {
             38 => self.vsvr_app_components.as_field(),
             39 => self.vsvr_ip_address_criteria.as_field(),
             40 => self.vsvr_name_criteria.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3456,14 +3341,9 @@ impl rt::Model for Application {
             38 => self.vsvr_app_components.as_field_mut(),
             39 => self.vsvr_ip_address_criteria.as_field_mut(),
             40 => self.vsvr_name_criteria.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Application {
@@ -3593,6 +3473,7 @@ impl rt::Model for AppscoreFactor {
             1 => self.factor_id.as_field(),
             2 => self.factor_name.as_field(),
             3 => self.id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3602,14 +3483,9 @@ impl rt::Model for AppscoreFactor {
             1 => self.factor_id.as_field_mut(),
             2 => self.factor_name.as_field_mut(),
             3 => self.id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppscoreFactor {
@@ -3750,6 +3626,7 @@ impl rt::Model for AppscoreThresholdConfig {
             14 => self.low_threat_score.as_field(),
             15 => self.low_v_server_cpu.as_field(),
             16 => self.response_time_sla.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3772,14 +3649,9 @@ impl rt::Model for AppscoreThresholdConfig {
             14 => self.low_threat_score.as_field_mut(),
             15 => self.low_v_server_cpu.as_field_mut(),
             16 => self.response_time_sla.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppscoreThresholdConfig {
@@ -3891,6 +3763,7 @@ impl rt::Model for AuthorizedApplication {
             1 => self.application_name.as_field(),
             2 => self.authorized_scope_id.as_field(),
             3 => self.id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3900,14 +3773,9 @@ impl rt::Model for AuthorizedApplication {
             1 => self.application_name.as_field_mut(),
             2 => self.authorized_scope_id.as_field_mut(),
             3 => self.id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizedApplication {
@@ -4043,6 +3911,7 @@ impl rt::Model for GlobalServiceGraphConfigMapping {
             16 => self.rpt_sample_time.as_field(),
             17 => self.servername.as_field(),
             18 => self.svc_name.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4067,14 +3936,9 @@ impl rt::Model for GlobalServiceGraphConfigMapping {
             16 => self.rpt_sample_time.as_field_mut(),
             17 => self.servername.as_field_mut(),
             18 => self.svc_name.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GlobalServiceGraphConfigMapping {
@@ -4152,6 +4016,7 @@ impl rt::Model for GlobalServiceGraphNodeEdges {
             2 => self.id.as_field(),
             3 => self.source.as_field(),
             4 => self.source_type.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4162,14 +4027,9 @@ impl rt::Model for GlobalServiceGraphNodeEdges {
             2 => self.id.as_field_mut(),
             3 => self.source.as_field_mut(),
             4 => self.source_type.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GlobalServiceGraphNodeEdges {
@@ -4241,6 +4101,7 @@ impl rt::Model for JobTrigger {
             0 => self.job_schedule_name.as_field(),
             1 => self.job_status.as_field(),
             2 => self.next_scheduletime.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4249,14 +4110,9 @@ impl rt::Model for JobTrigger {
             0 => self.job_schedule_name.as_field_mut(),
             1 => self.job_status.as_field_mut(),
             2 => self.next_scheduletime.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for JobTrigger {
@@ -4356,6 +4212,7 @@ impl rt::Model for LeanData {
             4 => self.throughput.as_field(),
             5 => self.total_bytes.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4368,14 +4225,9 @@ impl rt::Model for LeanData {
             4 => self.throughput.as_field_mut(),
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LeanData {
@@ -4568,6 +4420,7 @@ impl rt::Model for SecurityAppDashboardDetails {
             32 => self.violation_category.as_field(),
             33 => self.violation_type.as_field(),
             34 => self.vserver_name.as_field(),
+            35 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4608,14 +4461,9 @@ impl rt::Model for SecurityAppDashboardDetails {
             32 => self.violation_category.as_field_mut(),
             33 => self.violation_type.as_field_mut(),
             34 => self.vserver_name.as_field_mut(),
+            35 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecurityAppDashboardDetails {
@@ -4750,6 +4598,7 @@ impl rt::Model for SwgDomainSummary {
             17 => self.url_group_category.as_field(),
             18 => self.url_reputation.as_field(),
             19 => self.user_agent.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4775,14 +4624,9 @@ impl rt::Model for SwgDomainSummary {
             17 => self.url_group_category.as_field_mut(),
             18 => self.url_reputation.as_field_mut(),
             19 => self.user_agent.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgDomainSummary {
@@ -4887,6 +4731,7 @@ impl rt::Model for SwgSslDetails {
             9 => self.total_not_intercepted.as_field(),
             10 => self.total_not_intercepted_prev.as_field(),
             11 => self.user_name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4904,14 +4749,9 @@ impl rt::Model for SwgSslDetails {
             9 => self.total_not_intercepted.as_field_mut(),
             10 => self.total_not_intercepted_prev.as_field_mut(),
             11 => self.user_name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgSslDetails {
@@ -5180,6 +5020,7 @@ impl rt::Model for SwgTransDetails {
             41 => self.user_count_prev.as_field(),
             42 => self.user_name.as_field(),
             43 => self.vserver_name.as_field(),
+            44 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5229,14 +5070,9 @@ impl rt::Model for SwgTransDetails {
             41 => self.user_count_prev.as_field_mut(),
             42 => self.user_name.as_field_mut(),
             43 => self.vserver_name.as_field_mut(),
+            44 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgTransDetails {
@@ -5469,6 +5305,7 @@ impl rt::Model for SwgUserDetails {
             34 => self.url_repu_level_4_count_prev.as_field(),
             35 => self.user_name.as_field(),
             36 => self.user_name_prev.as_field(),
+            37 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5511,14 +5348,9 @@ impl rt::Model for SwgUserDetails {
             34 => self.url_repu_level_4_count_prev.as_field_mut(),
             35 => self.user_name.as_field_mut(),
             36 => self.user_name_prev.as_field_mut(),
+            37 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgUserDetails {
@@ -5661,6 +5493,7 @@ impl rt::Model for SwgUserSummary {
             19 => self.user_count.as_field(),
             20 => self.user_count_prev.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5688,14 +5521,9 @@ impl rt::Model for SwgUserSummary {
             19 => self.user_count.as_field_mut(),
             20 => self.user_count_prev.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SwgUserSummary {
@@ -5758,6 +5586,7 @@ impl rt::Model for UserFilterPreference {
         match index {
             0 => self.filter_name.as_field(),
             1 => self.username.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5765,14 +5594,9 @@ impl rt::Model for UserFilterPreference {
         match index {
             0 => self.filter_name.as_field_mut(),
             1 => self.username.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserFilterPreference {

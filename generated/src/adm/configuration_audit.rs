@@ -44,6 +44,7 @@ impl rt::Model for ConfigAdvice {
             4 => self.is_pci.as_field(),
             5 => self.is_xendesktop.as_field(),
             6 => self.output_file.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56,14 +57,9 @@ impl rt::Model for ConfigAdvice {
             4 => self.is_pci.as_field_mut(),
             5 => self.is_xendesktop.as_field_mut(),
             6 => self.output_file.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigAdvice {
@@ -145,6 +141,7 @@ impl rt::Model for ConfigAdviceFile {
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
             5 => self.is_main.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -156,14 +153,9 @@ impl rt::Model for ConfigAdviceFile {
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
             5 => self.is_main.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigAdviceFile {
@@ -265,6 +257,7 @@ impl rt::Model for ConfigAdviceResult {
             5 => self.modification_status.as_field(),
             6 => self.modification_status_message.as_field(),
             7 => self.severity.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -278,14 +271,9 @@ impl rt::Model for ConfigAdviceResult {
             5 => self.modification_status.as_field_mut(),
             6 => self.modification_status_message.as_field_mut(),
             7 => self.severity.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigAdviceResult {
@@ -372,6 +360,7 @@ impl rt::Model for NsConf {
             6 => self.ns_ip_address.as_field(),
             7 => self.templatediff_reportname.as_field(),
             8 => self.templatediff_status.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -386,14 +375,9 @@ impl rt::Model for NsConf {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.templatediff_reportname.as_field_mut(),
             8 => self.templatediff_status.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConf {
@@ -472,6 +456,7 @@ impl rt::Model for NsConfDownloadPolicy {
             1 => self.interval_unit.as_field(),
             2 => self.ns_ip_address.as_field(),
             3 => self.polling_interval.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -481,14 +466,9 @@ impl rt::Model for NsConfDownloadPolicy {
             1 => self.interval_unit.as_field_mut(),
             2 => self.ns_ip_address.as_field_mut(),
             3 => self.polling_interval.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfDownloadPolicy {
@@ -560,6 +540,7 @@ impl rt::Model for NsConfRevisionHistory {
         match index {
             0 => self.ns_conf_revisionfile.as_field(),
             1 => self.ns_ip_address.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -567,14 +548,9 @@ impl rt::Model for NsConfRevisionHistory {
         match index {
             0 => self.ns_conf_revisionfile.as_field_mut(),
             1 => self.ns_ip_address.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfRevisionHistory {
@@ -636,6 +612,7 @@ impl rt::Model for NsConfUpgradeHistory {
         match index {
             0 => self.ns_conf_upgradefile.as_field(),
             1 => self.ns_ip_address.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -643,14 +620,9 @@ impl rt::Model for NsConfUpgradeHistory {
         match index {
             0 => self.ns_conf_upgradefile.as_field_mut(),
             1 => self.ns_ip_address.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfUpgradeHistory {
@@ -720,6 +692,7 @@ impl rt::Model for NsConfigAuditSettings {
             1 => self.id.as_field(),
             2 => self.is_template_diff_bidirectional.as_field(),
             3 => self.time_after_receive.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -729,14 +702,9 @@ impl rt::Model for NsConfigAuditSettings {
             1 => self.id.as_field_mut(),
             2 => self.is_template_diff_bidirectional.as_field_mut(),
             3 => self.time_after_receive.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigAuditSettings {
@@ -853,6 +821,7 @@ impl rt::Model for NsConfigDiff {
             10 => self.source_file.as_field(),
             11 => self.target_command.as_field(),
             12 => self.target_file.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -871,14 +840,9 @@ impl rt::Model for NsConfigDiff {
             10 => self.source_file.as_field_mut(),
             11 => self.target_command.as_field_mut(),
             12 => self.target_file.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigDiff {
@@ -1045,6 +1009,7 @@ impl rt::Model for NsConfigtemplate {
             22 => self.to_be_exported.as_field(),
             23 => self.variable_vals.as_field(),
             24 => self.variables.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1075,14 +1040,9 @@ impl rt::Model for NsConfigtemplate {
             22 => self.to_be_exported.as_field_mut(),
             23 => self.variable_vals.as_field_mut(),
             24 => self.variables.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigtemplate {
@@ -1221,6 +1181,7 @@ impl rt::Model for NsConfigtemplateScheduler {
             3 => self.recurrence_type.as_field(),
             4 => self.schedule_times_epoch.as_field(),
             5 => self.tz_offset.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1232,14 +1193,9 @@ impl rt::Model for NsConfigtemplateScheduler {
             3 => self.recurrence_type.as_field_mut(),
             4 => self.schedule_times_epoch.as_field_mut(),
             5 => self.tz_offset.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigtemplateScheduler {
@@ -1397,6 +1353,7 @@ impl rt::Model for NsFilediff {
             13 => self.previous_filelist_details.as_field(),
             14 => self.previous_polled_timestamp.as_field(),
             15 => self.total_count.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1418,14 +1375,9 @@ impl rt::Model for NsFilediff {
             13 => self.previous_filelist_details.as_field_mut(),
             14 => self.previous_polled_timestamp.as_field_mut(),
             15 => self.total_count.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsFilediff {
@@ -1488,6 +1440,7 @@ impl rt::Model for NsFilediffSettings {
         match index {
             0 => self.mail_profile.as_field(),
             1 => self.slack_profile.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1495,14 +1448,9 @@ impl rt::Model for NsFilediffSettings {
         match index {
             0 => self.mail_profile.as_field_mut(),
             1 => self.slack_profile.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsFilediffSettings {

@@ -60,6 +60,7 @@ impl rt::Model for ConfigCommand {
             8 => self.protocol.as_field(),
             9 => self.rollback_command.as_field(),
             10 => self.timeout.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -76,14 +77,9 @@ impl rt::Model for ConfigCommand {
             8 => self.protocol.as_field_mut(),
             9 => self.rollback_command.as_field_mut(),
             10 => self.timeout.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigCommand {
@@ -311,6 +307,7 @@ impl rt::Model for ConfigJob {
             37 => self.tz_offset.as_field(),
             38 => self.username.as_field(),
             39 => self.variables.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -356,14 +353,9 @@ impl rt::Model for ConfigJob {
             37 => self.tz_offset.as_field_mut(),
             38 => self.username.as_field_mut(),
             39 => self.variables.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigJob {
@@ -654,6 +646,7 @@ impl rt::Model for ConfigJobDetails {
             42 => self.username.as_field(),
             43 => self.variables.as_field(),
             44 => self.variables_count.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -704,14 +697,9 @@ impl rt::Model for ConfigJobDetails {
             42 => self.username.as_field_mut(),
             43 => self.variables.as_field_mut(),
             44 => self.variables_count.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigJobDetails {
@@ -847,6 +835,7 @@ impl rt::Model for ConfigTemplateTemp {
             13 => self.templates.as_field(),
             14 => self.variable_vals.as_field(),
             15 => self.variables.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -868,14 +857,9 @@ impl rt::Model for ConfigTemplateTemp {
             13 => self.templates.as_field_mut(),
             14 => self.variable_vals.as_field_mut(),
             15 => self.variables.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigTemplateTemp {
@@ -1043,6 +1027,7 @@ impl rt::Model for ConfigVariable {
             9 => self.values_enum.as_field(),
             10 => self.values_enum_db.as_field(),
             11 => self.valuex.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1060,14 +1045,9 @@ impl rt::Model for ConfigVariable {
             9 => self.values_enum.as_field_mut(),
             10 => self.values_enum_db.as_field_mut(),
             11 => self.valuex.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigVariable {
@@ -1181,6 +1161,7 @@ impl rt::Model for ConfigurationTemplate {
             8 => self.parent_name.as_field(),
             9 => self.tenant_id.as_field(),
             10 => self.variables.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1197,14 +1178,9 @@ impl rt::Model for ConfigurationTemplate {
             8 => self.parent_name.as_field_mut(),
             9 => self.tenant_id.as_field_mut(),
             10 => self.variables.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ConfigurationTemplate {
@@ -1312,6 +1288,7 @@ impl rt::Model for DeviceValuesMap {
             4 => self.parent_name.as_field(),
             5 => self.value.as_field(),
             6 => self.valuex.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1324,14 +1301,9 @@ impl rt::Model for DeviceValuesMap {
             4 => self.parent_name.as_field_mut(),
             5 => self.value.as_field_mut(),
             6 => self.valuex.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceValuesMap {
@@ -1411,6 +1383,7 @@ impl rt::Model for JobExecutionProfile {
             5 => self.template_info.as_field(),
             6 => self.tenant_id.as_field(),
             7 => self.variables.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1424,14 +1397,9 @@ impl rt::Model for JobExecutionProfile {
             5 => self.template_info.as_field_mut(),
             6 => self.tenant_id.as_field_mut(),
             7 => self.variables.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for JobExecutionProfile {
@@ -1616,6 +1584,7 @@ impl rt::Model for MaintenanceJob {
             21 => self.timestamp.as_field(),
             22 => self.type_.as_field(),
             23 => self.username.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1645,14 +1614,9 @@ impl rt::Model for MaintenanceJob {
             21 => self.timestamp.as_field_mut(),
             22 => self.type_.as_field_mut(),
             23 => self.username.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MaintenanceJob {
@@ -1790,6 +1754,7 @@ impl rt::Model for VariableValues {
             9 => self.value.as_field(),
             10 => self.values_enum_db.as_field(),
             11 => self.valuex.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1807,14 +1772,9 @@ impl rt::Model for VariableValues {
             9 => self.value.as_field_mut(),
             10 => self.values_enum_db.as_field_mut(),
             11 => self.valuex.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VariableValues {

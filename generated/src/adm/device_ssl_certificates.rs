@@ -61,6 +61,7 @@ impl rt::Model for AcmeAccessParameters {
             4 => self.optional.as_field(),
             5 => self.type_.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -73,14 +74,9 @@ impl rt::Model for AcmeAccessParameters {
             4 => self.optional.as_field_mut(),
             5 => self.type_.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeAccessParameters {
@@ -214,6 +210,7 @@ impl rt::Model for AcmeCaConfig {
             14 => self.status.as_field(),
             15 => self.supported_ca_list.as_field(),
             16 => self.updated_time.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -236,14 +233,9 @@ impl rt::Model for AcmeCaConfig {
             14 => self.status.as_field_mut(),
             15 => self.supported_ca_list.as_field_mut(),
             16 => self.updated_time.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeCaConfig {
@@ -403,6 +395,7 @@ impl rt::Model for AcmeCertRenewalHistory {
             11 => self.status_summary_map.as_field(),
             12 => self.username.as_field(),
             13 => self.zero_touch_certificate.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -422,14 +415,9 @@ impl rt::Model for AcmeCertRenewalHistory {
             11 => self.status_summary_map.as_field_mut(),
             12 => self.username.as_field_mut(),
             13 => self.zero_touch_certificate.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeCertRenewalHistory {
@@ -553,6 +541,7 @@ impl rt::Model for AcmeCsrCertIssue {
             10 => self.key_length.as_field(),
             11 => self.name.as_field(),
             12 => self.store_type.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -571,14 +560,9 @@ impl rt::Model for AcmeCsrCertIssue {
             10 => self.key_length.as_field_mut(),
             11 => self.name.as_field_mut(),
             12 => self.store_type.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeCsrCertIssue {
@@ -658,6 +642,7 @@ impl rt::Model for AcmeDnsCertMap {
             1 => self.id.as_field(),
             2 => self.issued_by_org.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -667,14 +652,9 @@ impl rt::Model for AcmeDnsCertMap {
             1 => self.id.as_field_mut(),
             2 => self.issued_by_org.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeDnsCertMap {
@@ -794,6 +774,7 @@ impl rt::Model for AcmeDnsProviderConfig {
             12 => self.is_active.as_field(),
             13 => self.is_default.as_field(),
             14 => self.renew_mode.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -814,14 +795,9 @@ impl rt::Model for AcmeDnsProviderConfig {
             12 => self.is_active.as_field_mut(),
             13 => self.is_default.as_field_mut(),
             14 => self.renew_mode.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AcmeDnsProviderConfig {
@@ -935,6 +911,7 @@ impl rt::Model for CertPrecheckResult {
             3 => self.file_name.as_field(),
             4 => self.file_upload_time.as_field(),
             5 => self.id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -946,14 +923,9 @@ impl rt::Model for CertPrecheckResult {
             3 => self.file_name.as_field_mut(),
             4 => self.file_upload_time.as_field_mut(),
             5 => self.id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertPrecheckResult {
@@ -1308,6 +1280,7 @@ impl rt::Model for CertStore {
             57 => self.valid_to.as_field(),
             58 => self.version.as_field(),
             59 => self.zero_touch_certificate.as_field(),
+            60 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1373,14 +1346,9 @@ impl rt::Model for CertStore {
             57 => self.valid_to.as_field_mut(),
             58 => self.version.as_field_mut(),
             59 => self.zero_touch_certificate.as_field_mut(),
+            60 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStore {
@@ -1533,6 +1501,7 @@ impl rt::Model for CertStoreData {
             4 => self.id.as_field(),
             5 => self.is_installed.as_field(),
             6 => self.referenced_ic_cert_count.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1545,14 +1514,9 @@ impl rt::Model for CertStoreData {
             4 => self.id.as_field_mut(),
             5 => self.is_installed.as_field_mut(),
             6 => self.referenced_ic_cert_count.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreData {
@@ -1628,6 +1592,7 @@ impl rt::Model for CertStoreList {
             1 => self.file_data.as_field(),
             2 => self.file_name.as_field(),
             3 => self.password.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1637,14 +1602,9 @@ impl rt::Model for CertStoreList {
             1 => self.file_data.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.password.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreList {
@@ -1760,6 +1720,7 @@ impl rt::Model for CertStoreMapping {
             9 => self.instance_ip.as_field(),
             10 => self.is_entities.as_field(),
             11 => self.is_instances.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1777,14 +1738,9 @@ impl rt::Model for CertStoreMapping {
             9 => self.instance_ip.as_field_mut(),
             10 => self.is_entities.as_field_mut(),
             11 => self.is_instances.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreMapping {
@@ -1912,6 +1868,7 @@ impl rt::Model for CertStoreSummary {
             5 => self.cert_sign.as_field(),
             6 => self.cert_usage.as_field(),
             7 => self.total_certs.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1925,14 +1882,9 @@ impl rt::Model for CertStoreSummary {
             5 => self.cert_sign.as_field_mut(),
             6 => self.cert_usage.as_field_mut(),
             7 => self.total_certs.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertStoreSummary {
@@ -2065,6 +2017,7 @@ impl rt::Model for CertificateAuthorityManagement {
             12 => self.policy_folder_list.as_field(),
             13 => self.refresh_token.as_field(),
             14 => self.renew_before_days.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2085,14 +2038,9 @@ impl rt::Model for CertificateAuthorityManagement {
             12 => self.policy_folder_list.as_field_mut(),
             13 => self.refresh_token.as_field_mut(),
             14 => self.renew_before_days.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertificateAuthorityManagement {
@@ -2326,6 +2274,7 @@ impl rt::Model for CertificatePolicy {
             29 => self.tp_renewal.as_field(),
             30 => self.tp_renewal_locked.as_field(),
             31 => self.wildcards_allowed.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2363,14 +2312,9 @@ impl rt::Model for CertificatePolicy {
             29 => self.tp_renewal.as_field_mut(),
             30 => self.tp_renewal_locked.as_field_mut(),
             31 => self.wildcards_allowed.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertificatePolicy {
@@ -2461,6 +2405,7 @@ impl rt::Model for CertkeyChainLink {
             3 => self.linked_to.as_field(),
             4 => self.valid_from.as_field(),
             5 => self.valid_to.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2472,14 +2417,9 @@ impl rt::Model for CertkeyChainLink {
             3 => self.linked_to.as_field_mut(),
             4 => self.valid_from.as_field_mut(),
             5 => self.valid_to.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CertkeyChainLink {
@@ -2556,6 +2496,7 @@ impl rt::Model for NsSslCert {
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
             5 => self.tenant_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2567,14 +2508,9 @@ impl rt::Model for NsSslCert {
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
             5 => self.tenant_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCert {
@@ -2896,6 +2832,7 @@ impl rt::Model for NsSslCertkey {
             55 => self.valid_from.as_field(),
             56 => self.valid_to.as_field(),
             57 => self.version.as_field(),
+            58 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2959,14 +2896,9 @@ impl rt::Model for NsSslCertkey {
             55 => self.valid_from.as_field_mut(),
             56 => self.valid_to.as_field_mut(),
             57 => self.version.as_field_mut(),
+            58 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCertkey {
@@ -3152,6 +3084,7 @@ impl rt::Model for NsSslCertkeyPolicy {
             2 => self.interval_unit.as_field(),
             3 => self.ns_ip_address.as_field(),
             4 => self.polling_interval.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3162,14 +3095,9 @@ impl rt::Model for NsSslCertkeyPolicy {
             2 => self.interval_unit.as_field_mut(),
             3 => self.ns_ip_address.as_field_mut(),
             4 => self.polling_interval.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCertkeyPolicy {
@@ -3245,6 +3173,7 @@ impl rt::Model for NsSslCertlink {
             0 => self.certkey.as_field(),
             1 => self.linkcertkeyname.as_field(),
             2 => self.ns_ip_address.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3253,14 +3182,9 @@ impl rt::Model for NsSslCertlink {
             0 => self.certkey.as_field_mut(),
             1 => self.linkcertkeyname.as_field_mut(),
             2 => self.ns_ip_address.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCertlink {
@@ -3447,6 +3371,7 @@ impl rt::Model for NsSslCsr {
             25 => self.statename.as_field(),
             26 => self.subjaltname.as_field(),
             27 => self.tenant_name.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3480,14 +3405,9 @@ impl rt::Model for NsSslCsr {
             25 => self.statename.as_field_mut(),
             26 => self.subjaltname.as_field_mut(),
             27 => self.tenant_name.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslCsr {
@@ -3665,6 +3585,7 @@ impl rt::Model for NsSslFiles {
             5 => self.file_size.as_field(),
             6 => self.id.as_field(),
             7 => self.ns_ip_address.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3678,14 +3599,9 @@ impl rt::Model for NsSslFiles {
             5 => self.file_size.as_field_mut(),
             6 => self.id.as_field_mut(),
             7 => self.ns_ip_address.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslFiles {
@@ -3815,6 +3731,7 @@ impl rt::Model for NsSslKey {
             11 => self.keysize.as_field(),
             12 => self.password.as_field(),
             13 => self.tenant_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3834,14 +3751,9 @@ impl rt::Model for NsSslKey {
             11 => self.keysize.as_field_mut(),
             12 => self.password.as_field_mut(),
             13 => self.tenant_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslKey {
@@ -3974,6 +3886,7 @@ impl rt::Model for NsSslcertkeyBinding {
             6 => self.ns_ip_address.as_field(),
             7 => self.partition_name.as_field(),
             8 => self.poll_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3988,14 +3901,9 @@ impl rt::Model for NsSslcertkeyBinding {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.partition_name.as_field_mut(),
             8 => self.poll_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslcertkeyBinding {
@@ -4142,6 +4050,7 @@ impl rt::Model for SslCertThreshold {
             25 => self.sms_profile.as_field(),
             26 => self.stylebook_flag.as_field(),
             27 => self.tenant_name.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4175,14 +4084,9 @@ impl rt::Model for SslCertThreshold {
             25 => self.sms_profile.as_field_mut(),
             26 => self.stylebook_flag.as_field_mut(),
             27 => self.tenant_name.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCertThreshold {
@@ -4387,6 +4291,7 @@ impl rt::Model for ZeroTouchCerts {
             24 => self.subjaltname.as_field(),
             25 => self.valid_from.as_field(),
             26 => self.valid_to.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4419,14 +4324,9 @@ impl rt::Model for ZeroTouchCerts {
             24 => self.subjaltname.as_field_mut(),
             25 => self.valid_from.as_field_mut(),
             26 => self.valid_to.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ZeroTouchCerts {

@@ -118,6 +118,7 @@ impl rt::Model for ActiveEvent {
             21 => self.threshold_value.as_field(),
             22 => self.timestamp.as_field(),
             23 => self.user_name.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -147,14 +148,9 @@ impl rt::Model for ActiveEvent {
             21 => self.threshold_value.as_field_mut(),
             22 => self.timestamp.as_field_mut(),
             23 => self.user_name.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ActiveEvent {
@@ -249,6 +245,7 @@ impl rt::Model for CommandExecutionProfile {
             2 => self.command_text.as_field(),
             3 => self.id.as_field(),
             4 => self.profile_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -259,14 +256,9 @@ impl rt::Model for CommandExecutionProfile {
             2 => self.command_text.as_field_mut(),
             3 => self.id.as_field_mut(),
             4 => self.profile_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CommandExecutionProfile {
@@ -391,6 +383,7 @@ impl rt::Model for DeviceEventSummary {
             6 => self.total_events.as_field(),
             7 => self.total_major_events.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -405,14 +398,9 @@ impl rt::Model for DeviceEventSummary {
             6 => self.total_events.as_field_mut(),
             7 => self.total_major_events.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceEventSummary {
@@ -590,6 +578,7 @@ impl rt::Model for Event {
             26 => self.threshold_value.as_field(),
             27 => self.timestamp.as_field(),
             28 => self.user_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -624,14 +613,9 @@ impl rt::Model for Event {
             26 => self.threshold_value.as_field_mut(),
             27 => self.timestamp.as_field_mut(),
             28 => self.user_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Event {
@@ -726,6 +710,7 @@ impl rt::Model for EventHistory {
             4 => self.severity.as_field(),
             5 => self.source_system_ip.as_field(),
             6 => self.timestamp.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -738,14 +723,9 @@ impl rt::Model for EventHistory {
             4 => self.severity.as_field_mut(),
             5 => self.source_system_ip.as_field_mut(),
             6 => self.timestamp.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventHistory {
@@ -811,6 +791,7 @@ impl rt::Model for EventCategory {
             1 => self.category.as_field(),
             2 => self.display_name.as_field(),
             3 => self.product_type.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -820,14 +801,9 @@ impl rt::Model for EventCategory {
             1 => self.category.as_field_mut(),
             2 => self.display_name.as_field_mut(),
             3 => self.product_type.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventCategory {
@@ -898,6 +874,7 @@ impl rt::Model for EventDeviceSummary {
             1 => self.ip_address.as_field(),
             2 => self.severity.as_field(),
             3 => self.total_count.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -907,14 +884,9 @@ impl rt::Model for EventDeviceSummary {
             1 => self.ip_address.as_field_mut(),
             2 => self.severity.as_field_mut(),
             3 => self.total_count.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventDeviceSummary {
@@ -998,6 +970,7 @@ impl rt::Model for EventFilter {
             5 => self.id.as_field(),
             6 => self.is_enabled.as_field(),
             7 => self.name.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1011,14 +984,9 @@ impl rt::Model for EventFilter {
             5 => self.id.as_field_mut(),
             6 => self.is_enabled.as_field_mut(),
             7 => self.name.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventFilter {
@@ -1105,20 +1073,16 @@ impl rt::Model for EventPersistantStatInfo {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.id.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.id.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventPersistantStatInfo {
@@ -1190,6 +1154,7 @@ impl rt::Model for EventPurgeSetting {
         match index {
             0 => self.id.as_field(),
             1 => self.purge_interval.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1197,14 +1162,9 @@ impl rt::Model for EventPurgeSetting {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.purge_interval.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventPurgeSetting {
@@ -1301,6 +1261,7 @@ impl rt::Model for EventSummary {
             4 => self.minor.as_field(),
             5 => self.warning.as_field(),
             6 => self.category.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1313,14 +1274,9 @@ impl rt::Model for EventSummary {
             4 => self.minor.as_field_mut(),
             5 => self.warning.as_field_mut(),
             6 => self.category.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventSummary {
@@ -1410,6 +1366,7 @@ impl rt::Model for EventruleConfigCommand {
             7 => self.parent_name.as_field(),
             8 => self.protocol.as_field(),
             9 => self.timeout.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1425,14 +1382,9 @@ impl rt::Model for EventruleConfigCommand {
             7 => self.parent_name.as_field_mut(),
             8 => self.protocol.as_field_mut(),
             9 => self.timeout.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleConfigCommand {
@@ -1524,6 +1476,7 @@ impl rt::Model for EventruleConfigVariable {
             7 => self.type_.as_field(),
             8 => self.values_enum.as_field(),
             9 => self.values_enum_db.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1539,14 +1492,9 @@ impl rt::Model for EventruleConfigVariable {
             7 => self.type_.as_field_mut(),
             8 => self.values_enum.as_field_mut(),
             9 => self.values_enum_db.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleConfigVariable {
@@ -1639,6 +1587,7 @@ impl rt::Model for EventruleConfigurationTemplate {
             9 => self.parent_name.as_field(),
             10 => self.tenant_id.as_field(),
             11 => self.variables.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1656,14 +1605,9 @@ impl rt::Model for EventruleConfigurationTemplate {
             9 => self.parent_name.as_field_mut(),
             10 => self.tenant_id.as_field_mut(),
             11 => self.variables.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleConfigurationTemplate {
@@ -1753,6 +1697,7 @@ impl rt::Model for EventruleVariableValues {
             8 => self.type_.as_field(),
             9 => self.value.as_field(),
             10 => self.values_enum_db.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1769,14 +1714,9 @@ impl rt::Model for EventruleVariableValues {
             8 => self.type_.as_field_mut(),
             9 => self.value.as_field_mut(),
             10 => self.values_enum_db.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EventruleVariableValues {
@@ -1866,6 +1806,7 @@ impl rt::Model for FilterAction {
             7 => self.suppress_time.as_field(),
             8 => self.type_.as_field(),
             9 => self.user_message.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1881,14 +1822,9 @@ impl rt::Model for FilterAction {
             7 => self.suppress_time.as_field_mut(),
             8 => self.type_.as_field_mut(),
             9 => self.user_message.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterAction {
@@ -1955,6 +1891,7 @@ impl rt::Model for FilterActionProps {
             2 => self.parent_id.as_field(),
             3 => self.parent_name.as_field(),
             4 => self.value.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1965,14 +1902,9 @@ impl rt::Model for FilterActionProps {
             2 => self.parent_id.as_field_mut(),
             3 => self.parent_name.as_field_mut(),
             4 => self.value.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterActionProps {
@@ -2071,6 +2003,7 @@ impl rt::Model for FilterCriteria {
             13 => self.severity_array.as_field(),
             14 => self.source.as_field(),
             15 => self.source_array.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2092,14 +2025,9 @@ impl rt::Model for FilterCriteria {
             13 => self.severity_array.as_field_mut(),
             14 => self.source.as_field_mut(),
             15 => self.source_array.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterCriteria {
@@ -2174,6 +2102,7 @@ impl rt::Model for FilterScheduleDetails {
             4 => self.schedule_end_times_epoch.as_field(),
             5 => self.schedule_start_times_epoch.as_field(),
             6 => self.start_recurrence_times.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2186,14 +2115,9 @@ impl rt::Model for FilterScheduleDetails {
             4 => self.schedule_end_times_epoch.as_field_mut(),
             5 => self.schedule_start_times_epoch.as_field_mut(),
             6 => self.start_recurrence_times.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterScheduleDetails {
@@ -2277,6 +2201,7 @@ impl rt::Model for FilterScheduler {
             6 => self.recurrence_options.as_field(),
             7 => self.recurrence_type.as_field(),
             8 => self.tz_offset.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2291,14 +2216,9 @@ impl rt::Model for FilterScheduler {
             6 => self.recurrence_options.as_field_mut(),
             7 => self.recurrence_type.as_field_mut(),
             8 => self.tz_offset.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FilterScheduler {
@@ -2493,6 +2413,7 @@ impl rt::Model for NsEvent {
             24 => self.threshold_value.as_field(),
             25 => self.timestamp.as_field(),
             26 => self.user_name.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2525,14 +2446,9 @@ impl rt::Model for NsEvent {
             24 => self.threshold_value.as_field_mut(),
             25 => self.timestamp.as_field_mut(),
             26 => self.user_name.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEvent {
@@ -2742,6 +2658,7 @@ impl rt::Model for NsEventArchive {
             22 => self.threshold_value.as_field(),
             23 => self.timestamp.as_field(),
             24 => self.user_name.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2772,14 +2689,9 @@ impl rt::Model for NsEventArchive {
             22 => self.threshold_value.as_field_mut(),
             23 => self.timestamp.as_field_mut(),
             24 => self.user_name.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEventArchive {
@@ -2928,6 +2840,7 @@ impl rt::Model for NsEventMessage {
             19 => self.timestamp.as_field(),
             20 => self.total_count.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2955,14 +2868,9 @@ impl rt::Model for NsEventMessage {
             19 => self.timestamp.as_field_mut(),
             20 => self.total_count.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEventMessage {
@@ -3057,6 +2965,7 @@ impl rt::Model for NsEventSummary {
             6 => self.tenant_id.as_field(),
             7 => self.total_critical_events.as_field(),
             8 => self.total_major_events.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3071,14 +2980,9 @@ impl rt::Model for NsEventSummary {
             6 => self.tenant_id.as_field_mut(),
             7 => self.total_critical_events.as_field_mut(),
             8 => self.total_major_events.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEventSummary {
@@ -3176,6 +3080,7 @@ impl rt::Model for PollActivityStatus {
             7 => self.status.as_field(),
             8 => self.timestamp.as_field(),
             9 => self.total_instances.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3191,14 +3096,9 @@ impl rt::Model for PollActivityStatus {
             7 => self.status.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
             9 => self.total_instances.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PollActivityStatus {
@@ -3290,6 +3190,7 @@ impl rt::Model for SyslogFilter {
             7 => self.name.as_field(),
             8 => self.severity.as_field(),
             9 => self.severity_array.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3305,14 +3206,9 @@ impl rt::Model for SyslogFilter {
             7 => self.name.as_field_mut(),
             8 => self.severity.as_field_mut(),
             9 => self.severity_array.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogFilter {
@@ -3456,6 +3352,7 @@ impl rt::Model for SyslogGeneric {
             11 => self.system_name.as_field(),
             12 => self.ttime.as_field(),
             13 => self.type_.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3475,14 +3372,9 @@ impl rt::Model for SyslogGeneric {
             11 => self.system_name.as_field_mut(),
             12 => self.ttime.as_field_mut(),
             13 => self.type_.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogGeneric {
@@ -3544,6 +3436,7 @@ impl rt::Model for SyslogSeverity {
         match index {
             0 => self.code.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3551,14 +3444,9 @@ impl rt::Model for SyslogSeverity {
         match index {
             0 => self.code.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogSeverity {
@@ -3645,6 +3533,7 @@ impl rt::Model for TrapSettings {
             7 => self.trap_category.as_field(),
             8 => self.trap_description.as_field(),
             9 => self.user_defined_severity.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3660,14 +3549,9 @@ impl rt::Model for TrapSettings {
             7 => self.trap_category.as_field_mut(),
             8 => self.trap_description.as_field_mut(),
             9 => self.user_defined_severity.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TrapSettings {

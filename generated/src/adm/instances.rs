@@ -29,6 +29,7 @@ impl rt::Model for AdcDiskSpace {
         match index {
             0 => self.id.as_field(),
             1 => self.space_details.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36,14 +37,9 @@ impl rt::Model for AdcDiskSpace {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.space_details.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcDiskSpace {
@@ -175,6 +171,7 @@ impl rt::Model for AdcDiskSpaceDetails {
             9 => self.files.as_field(),
             10 => self.folders.as_field(),
             11 => self.id.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -192,14 +189,9 @@ impl rt::Model for AdcDiskSpaceDetails {
             9 => self.files.as_field_mut(),
             10 => self.folders.as_field_mut(),
             11 => self.id.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcDiskSpaceDetails {
@@ -299,6 +291,7 @@ impl rt::Model for AdcParams {
             5 => self.id.as_field(),
             6 => self.ns_ip_address.as_field(),
             7 => self.template_interval.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -312,14 +305,9 @@ impl rt::Model for AdcParams {
             5 => self.id.as_field_mut(),
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.template_interval.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcParams {
@@ -497,6 +485,7 @@ impl rt::Model for AdcUpdateAppflowInfo {
             20 => self.videoanalytics.as_field(),
             21 => self.vsvr_name.as_field(),
             22 => self.webinsight.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -525,14 +514,9 @@ impl rt::Model for AdcUpdateAppflowInfo {
             20 => self.videoanalytics.as_field_mut(),
             21 => self.vsvr_name.as_field_mut(),
             22 => self.webinsight.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcUpdateAppflowInfo {
@@ -620,6 +604,7 @@ impl rt::Model for AdcVserverAppflowConfig {
             4 => self.feature_flag_enabled.as_field(),
             5 => self.is_internal.as_field(),
             6 => self.tenant_id.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -632,14 +617,9 @@ impl rt::Model for AdcVserverAppflowConfig {
             4 => self.feature_flag_enabled.as_field_mut(),
             5 => self.is_internal.as_field_mut(),
             6 => self.tenant_id.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcVserverAppflowConfig {
@@ -771,6 +751,7 @@ impl rt::Model for AdcVserverAppflowInfo {
             9 => self.transaction_log_effective.as_field(),
             10 => self.transport_mode.as_field(),
             11 => self.type_.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -788,14 +769,9 @@ impl rt::Model for AdcVserverAppflowInfo {
             9 => self.transaction_log_effective.as_field_mut(),
             10 => self.transport_mode.as_field_mut(),
             11 => self.type_.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcVserverAppflowInfo {
@@ -901,6 +877,7 @@ impl rt::Model for AdcWafBotVserverInfo {
             1 => self.ns_ip_address.as_field(),
             2 => self.vserver_name.as_field(),
             3 => self.vserver_type.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -910,14 +887,9 @@ impl rt::Model for AdcWafBotVserverInfo {
             1 => self.ns_ip_address.as_field_mut(),
             2 => self.vserver_name.as_field_mut(),
             3 => self.vserver_type.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcWafBotVserverInfo {
@@ -1019,6 +991,7 @@ impl rt::Model for AnalyticsFeatureSummary {
             4 => self.security_insights.as_field(),
             5 => self.waf_insights.as_field(),
             6 => self.web_insights.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1031,14 +1004,9 @@ impl rt::Model for AnalyticsFeatureSummary {
             4 => self.security_insights.as_field_mut(),
             5 => self.waf_insights.as_field_mut(),
             6 => self.web_insights.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AnalyticsFeatureSummary {
@@ -1160,6 +1128,7 @@ impl rt::Model for AutoscaleActivityStatus {
             10 => self.starttime.as_field(),
             11 => self.status.as_field(),
             12 => self.task_id.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1178,14 +1147,9 @@ impl rt::Model for AutoscaleActivityStatus {
             10 => self.starttime.as_field_mut(),
             11 => self.status.as_field_mut(),
             12 => self.task_id.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscaleActivityStatus {
@@ -1293,6 +1257,7 @@ impl rt::Model for AutoscaleFaultyNode {
             6 => self.is_delete_allowed.as_field(),
             7 => self.node_id.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1307,14 +1272,9 @@ impl rt::Model for AutoscaleFaultyNode {
             6 => self.is_delete_allowed.as_field_mut(),
             7 => self.node_id.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscaleFaultyNode {
@@ -1552,6 +1512,7 @@ impl rt::Model for Autoscalegroup {
             28 => self.throughput_threshold_enabled.as_field(),
             29 => self.ttl_timeout.as_field(),
             30 => self.watch_time.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1588,14 +1549,9 @@ impl rt::Model for Autoscalegroup {
             28 => self.throughput_threshold_enabled.as_field_mut(),
             29 => self.ttl_timeout.as_field_mut(),
             30 => self.watch_time.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Autoscalegroup {
@@ -1877,6 +1833,7 @@ impl rt::Model for AutoscalegroupConfig {
             30 => self.version.as_field(),
             31 => self.virtual_port.as_field(),
             32 => self.zone_name.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1915,14 +1872,9 @@ impl rt::Model for AutoscalegroupConfig {
             30 => self.version.as_field_mut(),
             31 => self.virtual_port.as_field_mut(),
             32 => self.zone_name.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupConfig {
@@ -2070,6 +2022,7 @@ impl rt::Model for AutoscalegroupFrontend {
             5 => self.ip_address_list.as_field(),
             6 => self.ipaddress_id.as_field(),
             7 => self.ipaddress_id_list.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2083,14 +2036,9 @@ impl rt::Model for AutoscalegroupFrontend {
             5 => self.ip_address_list.as_field_mut(),
             6 => self.ipaddress_id.as_field_mut(),
             7 => self.ipaddress_id_list.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupFrontend {
@@ -2290,6 +2238,7 @@ impl rt::Model for AutoscalegroupProfileMap {
             21 => self.provision_request_id.as_field(),
             22 => self.retry_count.as_field(),
             23 => self.retry_err_type.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2319,14 +2268,9 @@ impl rt::Model for AutoscalegroupProfileMap {
             21 => self.provision_request_id.as_field_mut(),
             22 => self.retry_count.as_field_mut(),
             23 => self.retry_err_type.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupProfileMap {
@@ -2464,6 +2408,7 @@ impl rt::Model for AutoscalegroupUpgrade {
             2 => self.adc_cloud_image_version.as_field(),
             3 => self.autoscalegroup_id.as_field(),
             4 => self.is_force_upgrade.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2474,14 +2419,9 @@ impl rt::Model for AutoscalegroupUpgrade {
             2 => self.adc_cloud_image_version.as_field_mut(),
             3 => self.autoscalegroup_id.as_field_mut(),
             4 => self.is_force_upgrade.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoscalegroupUpgrade {
@@ -2706,6 +2646,7 @@ impl rt::Model for BlxDeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2742,14 +2683,9 @@ impl rt::Model for BlxDeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BlxDeviceProfile {
@@ -2947,6 +2883,7 @@ impl rt::Model for BulkConfigureAnalytics {
             16 => self.type_.as_field(),
             17 => self.waf_insights.as_field(),
             18 => self.web_insights.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2971,14 +2908,9 @@ impl rt::Model for BulkConfigureAnalytics {
             16 => self.type_.as_field_mut(),
             17 => self.waf_insights.as_field_mut(),
             18 => self.web_insights.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BulkConfigureAnalytics {
@@ -3090,6 +3022,7 @@ impl rt::Model for CcLasPollInterval {
             0 => self.console_las_refresh.as_field(),
             1 => self.console_ns_refresh.as_field(),
             2 => self.id.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3098,14 +3031,9 @@ impl rt::Model for CcLasPollInterval {
             0 => self.console_las_refresh.as_field_mut(),
             1 => self.console_ns_refresh.as_field_mut(),
             2 => self.id.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CcLasPollInterval {
@@ -3198,6 +3126,7 @@ impl rt::Model for DeviceGenericResrc {
             4 => self.payload.as_field(),
             5 => self.resource_type.as_field(),
             6 => self.sync.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3210,14 +3139,9 @@ impl rt::Model for DeviceGenericResrc {
             4 => self.payload.as_field_mut(),
             5 => self.resource_type.as_field_mut(),
             6 => self.sync.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceGenericResrc {
@@ -3345,6 +3269,7 @@ impl rt::Model for DeviceGroup {
             14 => self.tenant_id.as_field(),
             15 => self.upgrade_lock.as_field(),
             16 => self.upgrade_version.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3367,14 +3292,9 @@ impl rt::Model for DeviceGroup {
             14 => self.tenant_id.as_field_mut(),
             15 => self.upgrade_lock.as_field_mut(),
             16 => self.upgrade_version.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceGroup {
@@ -3506,6 +3426,7 @@ impl rt::Model for DeviceInfo {
             6 => self.report_start_time.as_field(),
             7 => self.rpt_sample_time.as_field(),
             8 => self.server_ip.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3520,14 +3441,9 @@ impl rt::Model for DeviceInfo {
             6 => self.report_start_time.as_field_mut(),
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.server_ip.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceInfo {
@@ -3687,6 +3603,7 @@ impl rt::Model for DeviceLicenseInfo {
             19 => self.managed_device_id.as_field(),
             20 => self.name.as_field(),
             21 => self.type_.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3714,14 +3631,9 @@ impl rt::Model for DeviceLicenseInfo {
             19 => self.managed_device_id.as_field_mut(),
             20 => self.name.as_field_mut(),
             21 => self.type_.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceLicenseInfo {
@@ -3908,6 +3820,7 @@ impl rt::Model for DeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3944,14 +3857,9 @@ impl rt::Model for DeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceProfile {
@@ -4080,6 +3988,7 @@ impl rt::Model for DeviceRegistration {
             0 => self.agent_id.as_field(),
             1 => self.device_ip_address.as_field(),
             2 => self.device_type.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4088,14 +3997,9 @@ impl rt::Model for DeviceRegistration {
             0 => self.agent_id.as_field_mut(),
             1 => self.device_ip_address.as_field_mut(),
             2 => self.device_type.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceRegistration {
@@ -4218,6 +4122,7 @@ impl rt::Model for DeviceSummary {
             12 => self.total_major_events.as_field(),
             13 => self.total_number_of_agents.as_field(),
             14 => self.total_number_of_devices.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4238,14 +4143,9 @@ impl rt::Model for DeviceSummary {
             12 => self.total_major_events.as_field_mut(),
             13 => self.total_number_of_agents.as_field_mut(),
             14 => self.total_number_of_devices.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceSummary {
@@ -4365,6 +4265,7 @@ impl rt::Model for DevicewiseDetailSummary {
             12 => self.total_events.as_field(),
             13 => self.type_.as_field(),
             14 => self.vm_cpu_usage.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4385,14 +4286,9 @@ impl rt::Model for DevicewiseDetailSummary {
             12 => self.total_events.as_field_mut(),
             13 => self.type_.as_field_mut(),
             14 => self.vm_cpu_usage.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DevicewiseDetailSummary {
@@ -4470,6 +4366,7 @@ impl rt::Model for GslbClusterGroup {
             1 => self.id.as_field(),
             2 => self.is_enabled.as_field(),
             3 => self.name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4479,14 +4376,9 @@ impl rt::Model for GslbClusterGroup {
             1 => self.id.as_field_mut(),
             2 => self.is_enabled.as_field_mut(),
             3 => self.name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbClusterGroup {
@@ -4596,6 +4488,7 @@ impl rt::Model for GslbClusterNodes {
             2 => self.master_node_index.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4606,14 +4499,9 @@ impl rt::Model for GslbClusterNodes {
             2 => self.master_node_index.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GslbClusterNodes {
@@ -5302,6 +5190,7 @@ impl rt::Model for HostDevice {
             145 => self.vpx_on_cloud.as_field(),
             146 => self.vpx_on_sdx.as_field(),
             147 => self.zone.as_field(),
+            148 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5455,14 +5344,9 @@ impl rt::Model for HostDevice {
             145 => self.vpx_on_cloud.as_field_mut(),
             146 => self.vpx_on_sdx.as_field_mut(),
             147 => self.zone.as_field_mut(),
+            148 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HostDevice {
@@ -5553,6 +5437,7 @@ impl rt::Model for Image {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5563,14 +5448,9 @@ impl rt::Model for Image {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Image {
@@ -6242,6 +6122,7 @@ impl rt::Model for InstanceScore {
             129 => self.uptime.as_field(),
             130 => self.version.as_field(),
             131 => self.vm_memory_total.as_field(),
+            132 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6379,14 +6260,9 @@ impl rt::Model for InstanceScore {
             129 => self.uptime.as_field_mut(),
             130 => self.version.as_field_mut(),
             131 => self.vm_memory_total.as_field_mut(),
+            132 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScore {
@@ -6472,6 +6348,7 @@ impl rt::Model for InstanceScoreNotification {
             4 => self.servicenow_profile.as_field(),
             5 => self.slack_profile.as_field(),
             6 => self.sms_profile.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6484,14 +6361,9 @@ impl rt::Model for InstanceScoreNotification {
             4 => self.servicenow_profile.as_field_mut(),
             5 => self.slack_profile.as_field_mut(),
             6 => self.sms_profile.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScoreNotification {
@@ -6581,6 +6453,7 @@ impl rt::Model for InstanceScoreSettings {
             2 => self.indicator_notifications_enabled.as_field(),
             3 => self.indicator_value.as_field(),
             4 => self.thresholds.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6591,14 +6464,9 @@ impl rt::Model for InstanceScoreSettings {
             2 => self.indicator_notifications_enabled.as_field_mut(),
             3 => self.indicator_value.as_field_mut(),
             4 => self.thresholds.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScoreSettings {
@@ -6700,6 +6568,7 @@ impl rt::Model for InstanceScoreThreshold {
             5 => self.instance_type.as_field(),
             6 => self.persistent_factor.as_field(),
             7 => self.platform.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6713,14 +6582,9 @@ impl rt::Model for InstanceScoreThreshold {
             5 => self.instance_type.as_field_mut(),
             6 => self.persistent_factor.as_field_mut(),
             7 => self.platform.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceScoreThreshold {
@@ -6806,6 +6670,7 @@ impl rt::Model for Inventory {
             4 => self.device_type.as_field(),
             5 => self.devices.as_field(),
             6 => self.inventory_status.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6818,14 +6683,9 @@ impl rt::Model for Inventory {
             4 => self.device_type.as_field_mut(),
             5 => self.devices.as_field_mut(),
             6 => self.inventory_status.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Inventory {
@@ -6933,6 +6793,7 @@ impl rt::Model for InventoryStatus {
             7 => self.status.as_field(),
             8 => self.status_code.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6948,14 +6809,9 @@ impl rt::Model for InventoryStatus {
             7 => self.status.as_field_mut(),
             8 => self.status_code.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InventoryStatus {
@@ -7110,6 +6966,7 @@ impl rt::Model for LasLicenseDevice {
             18 => self.token_nbf.as_field(),
             19 => self.vpx_fips_inst_allocated.as_field(),
             20 => self.vpx_inst_allocated.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7136,14 +6993,9 @@ impl rt::Model for LasLicenseDevice {
             18 => self.token_nbf.as_field_mut(),
             19 => self.vpx_fips_inst_allocated.as_field_mut(),
             20 => self.vpx_inst_allocated.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicenseDevice {
@@ -7232,6 +7084,7 @@ impl rt::Model for LasSignedIdentity {
             3 => self.ls_pubkey_token.as_field(),
             4 => self.lsid.as_field(),
             5 => self.org_id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7243,14 +7096,9 @@ impl rt::Model for LasSignedIdentity {
             3 => self.ls_pubkey_token.as_field_mut(),
             4 => self.lsid.as_field_mut(),
             5 => self.org_id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasSignedIdentity {
@@ -7835,6 +7683,7 @@ impl rt::Model for ManagedDevice {
             125 => self.vpx_on_cloud.as_field(),
             126 => self.vpx_on_sdx.as_field(),
             127 => self.zone.as_field(),
+            128 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7968,14 +7817,9 @@ impl rt::Model for ManagedDevice {
             125 => self.vpx_on_cloud.as_field_mut(),
             126 => self.vpx_on_sdx.as_field_mut(),
             127 => self.zone.as_field_mut(),
+            128 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ManagedDevice {
@@ -8226,6 +8070,7 @@ impl rt::Model for ManagedDeviceSummary {
             4 => self.subcategory_name.as_field(),
             5 => self.subcategory_type.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8238,14 +8083,9 @@ impl rt::Model for ManagedDeviceSummary {
             4 => self.subcategory_name.as_field_mut(),
             5 => self.subcategory_type.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ManagedDeviceSummary {
@@ -9120,6 +8960,7 @@ impl rt::Model for Ns {
             195 => self.vpx_on_sdx.as_field(),
             196 => self.waf_signature_version.as_field(),
             197 => self.zone.as_field(),
+            198 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9323,14 +9164,9 @@ impl rt::Model for Ns {
             195 => self.vpx_on_sdx.as_field_mut(),
             196 => self.waf_signature_version.as_field_mut(),
             197 => self.zone.as_field_mut(),
+            198 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ns {
@@ -9463,6 +9299,7 @@ impl rt::Model for NsAppflowParamConfig {
             3 => self.observation_domain_id.as_field(),
             4 => self.observation_domain_name.as_field(),
             5 => self.template_interval.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9474,14 +9311,9 @@ impl rt::Model for NsAppflowParamConfig {
             3 => self.observation_domain_id.as_field_mut(),
             4 => self.observation_domain_name.as_field_mut(),
             5 => self.template_interval.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsAppflowParamConfig {
@@ -9706,6 +9538,7 @@ impl rt::Model for NsApplication {
             38 => self.vsvr_app_components.as_field(),
             39 => self.vsvr_ip_address_criteria.as_field(),
             40 => self.vsvr_name_criteria.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9752,14 +9585,9 @@ impl rt::Model for NsApplication {
             38 => self.vsvr_app_components.as_field_mut(),
             39 => self.vsvr_ip_address_criteria.as_field_mut(),
             40 => self.vsvr_name_criteria.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsApplication {
@@ -9872,20 +9700,16 @@ impl rt::Model for NsCallhomePollPolicy {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.polling_interval.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.polling_interval.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCallhomePollPolicy {
@@ -10066,6 +9890,7 @@ impl rt::Model for NsCluster {
             28 => self.snip.as_field(),
             29 => self.state.as_field(),
             30 => self.tx.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10102,14 +9927,9 @@ impl rt::Model for NsCluster {
             28 => self.snip.as_field_mut(),
             29 => self.state.as_field_mut(),
             30 => self.tx.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCluster {
@@ -10214,6 +10034,7 @@ impl rt::Model for NsClusterNodegroup {
             0 => self.clip.as_field(),
             1 => self.name.as_field(),
             2 => self.password.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10222,14 +10043,9 @@ impl rt::Model for NsClusterNodegroup {
             0 => self.clip.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.password.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsClusterNodegroup {
@@ -10329,6 +10145,7 @@ impl rt::Model for NsClusternode {
             7 => self.nodeid.as_field(),
             8 => self.password.as_field(),
             9 => self.spotted_config_supported.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10344,14 +10161,9 @@ impl rt::Model for NsClusternode {
             7 => self.nodeid.as_field_mut(),
             8 => self.password.as_field_mut(),
             9 => self.spotted_config_supported.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsClusternode {
@@ -10429,6 +10241,7 @@ impl rt::Model for NsCommand {
             2 => self.index.as_field(),
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10439,14 +10252,9 @@ impl rt::Model for NsCommand {
             2 => self.index.as_field_mut(),
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCommand {
@@ -10501,6 +10309,7 @@ impl rt::Model for NsConfigReplicate {
         match index {
             0 => self.source_device.as_field(),
             1 => self.target_device.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10508,14 +10317,9 @@ impl rt::Model for NsConfigReplicate {
         match index {
             0 => self.source_device.as_field_mut(),
             1 => self.target_device.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsConfigReplicate {
@@ -10702,6 +10506,7 @@ impl rt::Model for NsDeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10738,14 +10543,9 @@ impl rt::Model for NsDeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsDeviceProfile {
@@ -10869,6 +10669,7 @@ impl rt::Model for NsEmonPollPolicy {
             0 => self.act_id.as_field(),
             1 => self.ns_ip_address.as_field(),
             2 => self.polling_interval.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10877,14 +10678,9 @@ impl rt::Model for NsEmonPollPolicy {
             0 => self.act_id.as_field_mut(),
             1 => self.ns_ip_address.as_field_mut(),
             2 => self.polling_interval.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEmonPollPolicy {
@@ -10964,6 +10760,7 @@ impl rt::Model for NsEmonSettings {
             0 => self.emon_on_trap_receive.as_field(),
             1 => self.id.as_field(),
             2 => self.time_after_receive.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10972,14 +10769,9 @@ impl rt::Model for NsEmonSettings {
             0 => self.emon_on_trap_receive.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.time_after_receive.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsEmonSettings {
@@ -11077,6 +10869,7 @@ impl rt::Model for NsFilterpolicyTemplate {
             6 => self.priority.as_field(),
             7 => self.state.as_field(),
             8 => self.variables.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11091,14 +10884,9 @@ impl rt::Model for NsFilterpolicyTemplate {
             6 => self.priority.as_field_mut(),
             7 => self.state.as_field_mut(),
             8 => self.variables.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsFilterpolicyTemplate {
@@ -11247,6 +11035,7 @@ impl rt::Model for NsHapairTemplate {
             18 => self.secondary_nodeid.as_field(),
             19 => self.secondary_rpcnodepassword.as_field(),
             20 => self.slack_profile.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11273,14 +11062,9 @@ impl rt::Model for NsHapairTemplate {
             18 => self.secondary_nodeid.as_field_mut(),
             19 => self.secondary_rpcnodepassword.as_field_mut(),
             20 => self.slack_profile.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsHapairTemplate {
@@ -11359,6 +11143,7 @@ impl rt::Model for NsImage {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11369,14 +11154,9 @@ impl rt::Model for NsImage {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsImage {
@@ -11468,6 +11248,7 @@ impl rt::Model for NsInterface {
             2 => self.nodeid.as_field(),
             3 => self.pif_list.as_field(),
             4 => self.vif_list.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11478,14 +11259,9 @@ impl rt::Model for NsInterface {
             2 => self.nodeid.as_field_mut(),
             3 => self.pif_list.as_field_mut(),
             4 => self.vif_list.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsInterface {
@@ -11588,6 +11364,7 @@ impl rt::Model for NsL7LatencyConfig {
             6 => self.ns_ip_address.as_field(),
             7 => self.vserver_name.as_field(),
             8 => self.vserver_type.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11602,14 +11379,9 @@ impl rt::Model for NsL7LatencyConfig {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.vserver_name.as_field_mut(),
             8 => self.vserver_type.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsL7LatencyConfig {
@@ -11688,6 +11460,7 @@ impl rt::Model for NsMpxclusterTemplate {
             2 => self.clip.as_field(),
             3 => self.clusterid.as_field(),
             4 => self.devices.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11698,14 +11471,9 @@ impl rt::Model for NsMpxclusterTemplate {
             2 => self.clip.as_field_mut(),
             3 => self.clusterid.as_field_mut(),
             4 => self.devices.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsMpxclusterTemplate {
@@ -11789,6 +11557,7 @@ impl rt::Model for NsNetprofile {
             2 => self.name.as_field(),
             3 => self.ns_ip_address.as_field(),
             4 => self.partition_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11799,14 +11568,9 @@ impl rt::Model for NsNetprofile {
             2 => self.name.as_field_mut(),
             3 => self.ns_ip_address.as_field_mut(),
             4 => self.partition_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNetprofile {
@@ -11914,6 +11678,7 @@ impl rt::Model for NsNetworkInterface {
             8 => self.partition_name.as_field(),
             9 => self.poll_time.as_field(),
             10 => self.state.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11930,14 +11695,9 @@ impl rt::Model for NsNetworkInterface {
             8 => self.partition_name.as_field_mut(),
             9 => self.poll_time.as_field_mut(),
             10 => self.state.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNetworkInterface {
@@ -12057,6 +11817,7 @@ impl rt::Model for NsNsAppflowcollector {
             8 => self.port.as_field(),
             9 => self.state.as_field(),
             10 => self.transport.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12073,14 +11834,9 @@ impl rt::Model for NsNsAppflowcollector {
             8 => self.port.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.transport.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsAppflowcollector {
@@ -12202,6 +11958,7 @@ impl rt::Model for NsNsAppflowparam {
             12 => self.securityinsighttraffic.as_field(),
             13 => self.template_interval.as_field(),
             14 => self.urlcategory.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12222,14 +11979,9 @@ impl rt::Model for NsNsAppflowparam {
             12 => self.securityinsighttraffic.as_field_mut(),
             13 => self.template_interval.as_field_mut(),
             14 => self.urlcategory.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsAppflowparam {
@@ -12343,6 +12095,7 @@ impl rt::Model for NsNsIp {
             7 => self.save_config.as_field(),
             8 => self.state.as_field(),
             9 => self.type_.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12358,14 +12111,9 @@ impl rt::Model for NsNsIp {
             7 => self.save_config.as_field_mut(),
             8 => self.state.as_field_mut(),
             9 => self.type_.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsIp {
@@ -12460,6 +12208,7 @@ impl rt::Model for NsNsIpv6 {
             4 => self.scope.as_field(),
             5 => self.state.as_field(),
             6 => self.type_.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12472,14 +12221,9 @@ impl rt::Model for NsNsIpv6 {
             4 => self.scope.as_field_mut(),
             5 => self.state.as_field_mut(),
             6 => self.type_.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsIpv6 {
@@ -12598,6 +12342,7 @@ impl rt::Model for NsNsMode {
             19 => self.ulfd.as_field(),
             20 => self.usip.as_field(),
             21 => self.usnip.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12625,14 +12370,9 @@ impl rt::Model for NsNsMode {
             19 => self.ulfd.as_field_mut(),
             20 => self.usip.as_field_mut(),
             21 => self.usnip.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsMode {
@@ -12701,6 +12441,7 @@ impl rt::Model for NsNsRollbackcmd {
             1 => self.ns_ip_address.as_field(),
             2 => self.response.as_field(),
             3 => self.rollback_command.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12710,14 +12451,9 @@ impl rt::Model for NsNsRollbackcmd {
             1 => self.ns_ip_address.as_field_mut(),
             2 => self.response.as_field_mut(),
             3 => self.rollback_command.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsRollbackcmd {
@@ -12790,6 +12526,7 @@ impl rt::Model for NsNsRunningconfig {
             1 => self.partition_name.as_field(),
             2 => self.response.as_field(),
             3 => self.withdefaults.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12799,14 +12536,9 @@ impl rt::Model for NsNsRunningconfig {
             1 => self.partition_name.as_field_mut(),
             2 => self.response.as_field_mut(),
             3 => self.withdefaults.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsRunningconfig {
@@ -12868,6 +12600,7 @@ impl rt::Model for NsNsSavedconfig {
         match index {
             0 => self.ns_ip_address.as_field(),
             1 => self.response.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12875,14 +12608,9 @@ impl rt::Model for NsNsSavedconfig {
         match index {
             0 => self.ns_ip_address.as_field_mut(),
             1 => self.response.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsSavedconfig {
@@ -12943,6 +12671,7 @@ impl rt::Model for NsNsTimeout {
         match index {
             0 => self.ns_ip_address.as_field(),
             1 => self.timeout.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12950,14 +12679,9 @@ impl rt::Model for NsNsTimeout {
         match index {
             0 => self.ns_ip_address.as_field_mut(),
             1 => self.timeout.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsNsTimeout {
@@ -13037,6 +12761,7 @@ impl rt::Model for NsPartition {
             2 => self.partition_id.as_field(),
             3 => self.partition_name.as_field(),
             4 => self.partitionmac.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13047,14 +12772,9 @@ impl rt::Model for NsPartition {
             2 => self.partition_id.as_field_mut(),
             3 => self.partition_name.as_field_mut(),
             4 => self.partitionmac.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsPartition {
@@ -13122,6 +12842,7 @@ impl rt::Model for NsPollData {
             0 => self.counter_group.as_field(),
             1 => self.device_ip_address.as_field(),
             2 => self.id.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13130,14 +12851,9 @@ impl rt::Model for NsPollData {
             0 => self.counter_group.as_field_mut(),
             1 => self.device_ip_address.as_field_mut(),
             2 => self.id.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsPollData {
@@ -13295,6 +13011,7 @@ impl rt::Model for NsPreUpgrade {
             19 => self.uname.as_field(),
             20 => self.user_custom_info.as_field(),
             21 => self.user_custom_info_details.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13322,14 +13039,9 @@ impl rt::Model for NsPreUpgrade {
             19 => self.uname.as_field_mut(),
             20 => self.user_custom_info.as_field_mut(),
             21 => self.user_custom_info_details.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsPreUpgrade {
@@ -13403,6 +13115,7 @@ impl rt::Model for NsSaveConfig {
         match index {
             0 => self.act_id.as_field(),
             1 => self.ns_ip_address_arr.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13410,14 +13123,9 @@ impl rt::Model for NsSaveConfig {
         match index {
             0 => self.act_id.as_field_mut(),
             1 => self.ns_ip_address_arr.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSaveConfig {
@@ -13535,6 +13243,7 @@ impl rt::Model for NsSnmpConfig {
             11 => self.snmpversion.as_field(),
             12 => self.state.as_field(),
             13 => self.trapdestination.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13554,14 +13263,9 @@ impl rt::Model for NsSnmpConfig {
             11 => self.snmpversion.as_field_mut(),
             12 => self.state.as_field_mut(),
             13 => self.trapdestination.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSnmpConfig {
@@ -13681,6 +13385,7 @@ impl rt::Model for NsSslcipherBinding {
             6 => self.ns_ip_address.as_field(),
             7 => self.partition_name.as_field(),
             8 => self.poll_time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13695,14 +13400,9 @@ impl rt::Model for NsSslcipherBinding {
             6 => self.ns_ip_address.as_field_mut(),
             7 => self.partition_name.as_field_mut(),
             8 => self.poll_time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslcipherBinding {
@@ -13836,6 +13536,7 @@ impl rt::Model for NsSslparameter {
             14 => self.snihttphostmatch.as_field(),
             15 => self.ssltriggertimeout.as_field(),
             16 => self.strictcachecks.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13858,14 +13559,9 @@ impl rt::Model for NsSslparameter {
             14 => self.snihttphostmatch.as_field_mut(),
             15 => self.ssltriggertimeout.as_field_mut(),
             16 => self.strictcachecks.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslparameter {
@@ -14179,6 +13875,7 @@ impl rt::Model for NsSslprofile {
             63 => self.tls13.as_field(),
             64 => self.tls13sessionticketsperauthcontext.as_field(),
             65 => self.zerorttearlydata.as_field(),
+            66 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14250,14 +13947,9 @@ impl rt::Model for NsSslprofile {
             63 => self.tls13.as_field_mut(),
             64 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             65 => self.zerorttearlydata.as_field_mut(),
+            66 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslprofile {
@@ -14355,6 +14047,7 @@ impl rt::Model for NsSslprofileCipherBinding {
             5 => self.partition_name.as_field(),
             6 => self.poll_time.as_field(),
             7 => self.profilename.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14368,14 +14061,9 @@ impl rt::Model for NsSslprofileCipherBinding {
             5 => self.partition_name.as_field_mut(),
             6 => self.poll_time.as_field_mut(),
             7 => self.profilename.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslprofileCipherBinding {
@@ -14473,6 +14161,7 @@ impl rt::Model for NsSslvserverCipherBinding {
             5 => self.partition_name.as_field(),
             6 => self.poll_time.as_field(),
             7 => self.sslvserver.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14486,14 +14175,9 @@ impl rt::Model for NsSslvserverCipherBinding {
             5 => self.partition_name.as_field_mut(),
             6 => self.poll_time.as_field_mut(),
             7 => self.sslvserver.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslvserverCipherBinding {
@@ -14578,6 +14262,7 @@ impl rt::Model for NsSummary {
             4 => self.subcategory_name.as_field(),
             5 => self.subcategory_type.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14590,14 +14275,9 @@ impl rt::Model for NsSummary {
             4 => self.subcategory_name.as_field_mut(),
             5 => self.subcategory_type.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSummary {
@@ -14702,6 +14382,7 @@ impl rt::Model for NsSyslogConfig {
             12 => self.ns_ip_address.as_field(),
             13 => self.state.as_field(),
             14 => self.warning.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14722,14 +14403,9 @@ impl rt::Model for NsSyslogConfig {
             12 => self.ns_ip_address.as_field_mut(),
             13 => self.state.as_field_mut(),
             14 => self.warning.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSyslogConfig {
@@ -14850,6 +14526,7 @@ impl rt::Model for NsSyslogTask {
             10 => self.schedule_type.as_field(),
             11 => self.tz_offset.as_field(),
             12 => self.variables.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14868,14 +14545,9 @@ impl rt::Model for NsSyslogTask {
             10 => self.schedule_type.as_field_mut(),
             11 => self.tz_offset.as_field_mut(),
             12 => self.variables.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSyslogTask {
@@ -15121,6 +14793,7 @@ impl rt::Model for NsUpgrade {
             36 => self.slack_profile.as_field(),
             37 => self.tasklog_id.as_field(),
             38 => self.type_.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15165,14 +14838,9 @@ impl rt::Model for NsUpgrade {
             36 => self.slack_profile.as_field_mut(),
             37 => self.tasklog_id.as_field_mut(),
             38 => self.type_.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsUpgrade {
@@ -15257,6 +14925,7 @@ impl rt::Model for NsVersion {
         match index {
             0 => self.ip_address.as_field(),
             1 => self.version.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15264,14 +14933,9 @@ impl rt::Model for NsVersion {
         match index {
             0 => self.ip_address.as_field_mut(),
             1 => self.version.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVersion {
@@ -15339,6 +15003,7 @@ impl rt::Model for NsVisualizerCsBindings {
             0 => self.csvserver_lbvserver_binding.as_field(),
             1 => self.ip_address.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15347,14 +15012,9 @@ impl rt::Model for NsVisualizerCsBindings {
             0 => self.csvserver_lbvserver_binding.as_field_mut(),
             1 => self.ip_address.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerCsBindings {
@@ -15413,20 +15073,16 @@ impl rt::Model for NsVisualizerCsvserver {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerCsvserver {
@@ -15502,6 +15158,7 @@ impl rt::Model for NsVisualizerGslbBindings {
             2 => self.gslbdomain_lbmonitor_binding.as_field(),
             3 => self.ip_address.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15512,14 +15169,9 @@ impl rt::Model for NsVisualizerGslbBindings {
             2 => self.gslbdomain_lbmonitor_binding.as_field_mut(),
             3 => self.ip_address.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerGslbBindings {
@@ -15578,20 +15230,16 @@ impl rt::Model for NsVisualizerGslbdomain {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerGslbdomain {
@@ -15746,6 +15394,7 @@ impl rt::Model for NsVisualizerLbBindings {
             22 => self.policy_type.as_field(),
             23 => self.port.as_field(),
             24 => self.type_.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15776,14 +15425,9 @@ impl rt::Model for NsVisualizerLbBindings {
             22 => self.policy_type.as_field_mut(),
             23 => self.port.as_field_mut(),
             24 => self.type_.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerLbBindings {
@@ -15842,20 +15486,16 @@ impl rt::Model for NsVisualizerLbvserver {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerLbvserver {
@@ -15928,6 +15568,7 @@ impl rt::Model for NsVisualizerNetwork {
             1 => self.interfaces.as_field(),
             2 => self.nsip6.as_field(),
             3 => self.vlan.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15937,14 +15578,9 @@ impl rt::Model for NsVisualizerNetwork {
             1 => self.interfaces.as_field_mut(),
             2 => self.nsip6.as_field_mut(),
             3 => self.vlan.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerNetwork {
@@ -16020,6 +15656,7 @@ impl rt::Model for NsVisualizerNetworkBindings {
             2 => self.vlan_bridgegroup_binding.as_field(),
             3 => self.vlan_interface_binding.as_field(),
             4 => self.vlan_nsip_binding.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16030,14 +15667,9 @@ impl rt::Model for NsVisualizerNetworkBindings {
             2 => self.vlan_bridgegroup_binding.as_field_mut(),
             3 => self.vlan_interface_binding.as_field_mut(),
             4 => self.vlan_nsip_binding.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVisualizerNetworkBindings {
@@ -16112,6 +15744,7 @@ impl rt::Model for NsVmImage {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16121,14 +15754,9 @@ impl rt::Model for NsVmImage {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVmImage {
@@ -16245,6 +15873,7 @@ impl rt::Model for NsVserverAppflowConfig {
             12 => self.tenant_id.as_field(),
             13 => self.transport_mode.as_field(),
             14 => self.type_.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16265,14 +15894,9 @@ impl rt::Model for NsVserverAppflowConfig {
             12 => self.tenant_id.as_field_mut(),
             13 => self.transport_mode.as_field_mut(),
             14 => self.type_.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserverAppflowConfig {
@@ -16405,6 +16029,7 @@ impl rt::Model for NsVserverInfo {
             12 => self.tenant_id.as_field(),
             13 => self.transport_mode.as_field(),
             14 => self.type_.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16425,14 +16050,9 @@ impl rt::Model for NsVserverInfo {
             12 => self.tenant_id.as_field_mut(),
             13 => self.transport_mode.as_field_mut(),
             14 => self.type_.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserverInfo {
@@ -17151,6 +16771,7 @@ impl rt::Model for Nssdx {
             158 => self.vpx_on_sdx.as_field(),
             159 => self.xen_ip_address.as_field(),
             160 => self.zone.as_field(),
+            161 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17317,14 +16938,9 @@ impl rt::Model for Nssdx {
             158 => self.vpx_on_sdx.as_field_mut(),
             159 => self.xen_ip_address.as_field_mut(),
             160 => self.zone.as_field_mut(),
+            161 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Nssdx {
@@ -17593,6 +17209,7 @@ impl rt::Model for NssdxDeviceProfile {
             28 => self.type_.as_field(),
             29 => self.use_global_setting_for_communication_with_ns.as_field(),
             30 => self.username.as_field(),
+            31 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17629,14 +17246,9 @@ impl rt::Model for NssdxDeviceProfile {
             28 => self.type_.as_field_mut(),
             29 => self.use_global_setting_for_communication_with_ns.as_field_mut(),
             30 => self.username.as_field_mut(),
+            31 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NssdxDeviceProfile {
@@ -17734,6 +17346,7 @@ impl rt::Model for Ping {
         match index {
             0 => self.device_ipaddress.as_field(),
             1 => self.ping_status.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17741,14 +17354,9 @@ impl rt::Model for Ping {
         match index {
             0 => self.device_ipaddress.as_field_mut(),
             1 => self.ping_status.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Ping {
@@ -18463,6 +18071,7 @@ impl rt::Model for Sdx {
             158 => self.vpx_on_sdx.as_field(),
             159 => self.xen_ip_address.as_field(),
             160 => self.zone.as_field(),
+            161 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18629,14 +18238,9 @@ impl rt::Model for Sdx {
             158 => self.vpx_on_sdx.as_field_mut(),
             159 => self.xen_ip_address.as_field_mut(),
             160 => self.zone.as_field_mut(),
+            161 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Sdx {
@@ -18795,6 +18399,7 @@ impl rt::Model for SdxImage {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18804,14 +18409,9 @@ impl rt::Model for SdxImage {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxImage {
@@ -18943,6 +18543,7 @@ impl rt::Model for SdxSnmpConfig {
             8 => self.snmpversion.as_field(),
             9 => self.state.as_field(),
             10 => self.trapdestination.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18959,14 +18560,9 @@ impl rt::Model for SdxSnmpConfig {
             8 => self.snmpversion.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.trapdestination.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSnmpConfig {
@@ -19077,6 +18673,7 @@ impl rt::Model for SdxSummary {
             4 => self.subcategory_name.as_field(),
             5 => self.subcategory_type.as_field(),
             6 => self.value.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19089,14 +18686,9 @@ impl rt::Model for SdxSummary {
             4 => self.subcategory_name.as_field_mut(),
             5 => self.subcategory_type.as_field_mut(),
             6 => self.value.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSummary {
@@ -19165,6 +18757,7 @@ impl rt::Model for SdxSyslogConfig {
             0 => self.sdx_ip_address.as_field(),
             1 => self.state.as_field(),
             2 => self.trapdestination.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19173,14 +18766,9 @@ impl rt::Model for SdxSyslogConfig {
             0 => self.sdx_ip_address.as_field_mut(),
             1 => self.state.as_field_mut(),
             2 => self.trapdestination.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSyslogConfig {
@@ -19298,6 +18886,7 @@ impl rt::Model for SdxSyslogTemplate {
             9 => self.schedule_type.as_field(),
             10 => self.tz_offset.as_field(),
             11 => self.variables.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19315,14 +18904,9 @@ impl rt::Model for SdxSyslogTemplate {
             9 => self.schedule_type.as_field_mut(),
             10 => self.tz_offset.as_field_mut(),
             11 => self.variables.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxSyslogTemplate {
@@ -19419,6 +19003,7 @@ impl rt::Model for SdxUpgrade {
             8 => self.sdx_ip_address_arr.as_field(),
             9 => self.slack_profile.as_field(),
             10 => self.task_id.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19435,14 +19020,9 @@ impl rt::Model for SdxUpgrade {
             8 => self.sdx_ip_address_arr.as_field_mut(),
             9 => self.slack_profile.as_field_mut(),
             10 => self.task_id.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SdxUpgrade {
@@ -19506,6 +19086,7 @@ impl rt::Model for Traceroute {
         match index {
             0 => self.device_ipaddress.as_field(),
             1 => self.traceroute_status.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19513,14 +19094,9 @@ impl rt::Model for Traceroute {
         match index {
             0 => self.device_ipaddress.as_field_mut(),
             1 => self.traceroute_status.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Traceroute {
@@ -19589,6 +19165,7 @@ impl rt::Model for UpgradeAdvisorySettings {
             1 => self.builds.as_field(),
             2 => self.id.as_field(),
             3 => self.version.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19598,14 +19175,9 @@ impl rt::Model for UpgradeAdvisorySettings {
             1 => self.builds.as_field_mut(),
             2 => self.id.as_field_mut(),
             3 => self.version.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UpgradeAdvisorySettings {
@@ -20257,6 +19829,7 @@ impl rt::Model for VmDevice {
             142 => self.vpx_on_cloud.as_field(),
             143 => self.vpx_on_sdx.as_field(),
             144 => self.zone.as_field(),
+            145 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20407,14 +19980,9 @@ impl rt::Model for VmDevice {
             142 => self.vpx_on_cloud.as_field_mut(),
             143 => self.vpx_on_sdx.as_field_mut(),
             144 => self.zone.as_field_mut(),
+            145 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VmDevice {
@@ -20502,6 +20070,7 @@ impl rt::Model for VpxInfo {
             2 => self.license_edition.as_field(),
             3 => self.name.as_field(),
             4 => self.throughput.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20512,14 +20081,9 @@ impl rt::Model for VpxInfo {
             2 => self.license_edition.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.throughput.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VpxInfo {

@@ -55,6 +55,7 @@ impl rt::Model for AdcFeatureUsage {
             4 => self.sslvpn.as_field(),
             5 => self.timestamp.as_field(),
             6 => self.waf.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67,14 +68,9 @@ impl rt::Model for AdcFeatureUsage {
             4 => self.sslvpn.as_field_mut(),
             5 => self.timestamp.as_field_mut(),
             6 => self.waf.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcFeatureUsage {
@@ -166,6 +162,7 @@ impl rt::Model for DeviceUsage {
             7 => self.timeslot.as_field(),
             8 => self.timestamp.as_field(),
             9 => self.total_limit.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -181,14 +178,9 @@ impl rt::Model for DeviceUsage {
             7 => self.timeslot.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
             9 => self.total_limit.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceUsage {
@@ -274,6 +266,7 @@ impl rt::Model for DeviceUsageSummary {
             2 => self.bandwidth_usage.as_field(),
             3 => self.id.as_field(),
             4 => self.license_usage.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -284,14 +277,9 @@ impl rt::Model for DeviceUsageSummary {
             2 => self.bandwidth_usage.as_field_mut(),
             3 => self.id.as_field_mut(),
             4 => self.license_usage.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceUsageSummary {
@@ -363,6 +351,7 @@ impl rt::Model for FlexBundle {
             0 => self.entitled_units.as_field(),
             1 => self.name.as_field(),
             2 => self.spec.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -371,14 +360,9 @@ impl rt::Model for FlexBundle {
             0 => self.entitled_units.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.spec.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FlexBundle {
@@ -511,6 +495,7 @@ impl rt::Model for LasLicenseInfo {
             16 => self.token_nbf.as_field(),
             17 => self.uniq_param.as_field(),
             18 => self.vendorstring.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -535,14 +520,9 @@ impl rt::Model for LasLicenseInfo {
             16 => self.token_nbf.as_field_mut(),
             17 => self.uniq_param.as_field_mut(),
             18 => self.vendorstring.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicenseInfo {
@@ -614,6 +594,7 @@ impl rt::Model for LicenseConfig {
             1 => self.ip_address.as_field(),
             2 => self.max_limit.as_field(),
             3 => self.policy_name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -623,14 +604,9 @@ impl rt::Model for LicenseConfig {
             1 => self.ip_address.as_field_mut(),
             2 => self.max_limit.as_field_mut(),
             3 => self.policy_name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseConfig {
@@ -711,6 +687,7 @@ impl rt::Model for LicenseExpiryInfo {
             3 => self.feature.as_field(),
             4 => self.id.as_field(),
             5 => self.licensetype.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -722,14 +699,9 @@ impl rt::Model for LicenseExpiryInfo {
             3 => self.feature.as_field_mut(),
             4 => self.id.as_field_mut(),
             5 => self.licensetype.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseExpiryInfo {
@@ -808,6 +780,7 @@ impl rt::Model for LicenseFile {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -818,14 +791,9 @@ impl rt::Model for LicenseFile {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseFile {
@@ -949,6 +917,7 @@ impl rt::Model for LicenseInfo {
             8 => self.sync_operation.as_field(),
             9 => self.user_info.as_field(),
             10 => self.vpx_license_used.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -965,14 +934,9 @@ impl rt::Model for LicenseInfo {
             8 => self.sync_operation.as_field_mut(),
             9 => self.user_info.as_field_mut(),
             10 => self.vpx_license_used.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseInfo {
@@ -1050,6 +1014,7 @@ impl rt::Model for LicenseServerInfo {
             2 => self.node_id.as_field(),
             3 => self.proxy_port.as_field(),
             4 => self.vendor_daemon_port.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1060,14 +1025,9 @@ impl rt::Model for LicenseServerInfo {
             2 => self.node_id.as_field_mut(),
             3 => self.proxy_port.as_field_mut(),
             4 => self.vendor_daemon_port.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseServerInfo {
@@ -1214,6 +1174,7 @@ impl rt::Model for LicenseThreshold {
             21 => self.sms_profile.as_field(),
             22 => self.stylebook_flag.as_field(),
             23 => self.tenant_name.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1243,14 +1204,9 @@ impl rt::Model for LicenseThreshold {
             21 => self.sms_profile.as_field_mut(),
             22 => self.stylebook_flag.as_field_mut(),
             23 => self.tenant_name.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseThreshold {
@@ -1374,6 +1330,7 @@ impl rt::Model for LicenseUsageDay {
             5 => self.license_usage.as_field(),
             6 => self.timeslot.as_field(),
             7 => self.total_limit.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1387,14 +1344,9 @@ impl rt::Model for LicenseUsageDay {
             5 => self.license_usage.as_field_mut(),
             6 => self.timeslot.as_field_mut(),
             7 => self.total_limit.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUsageDay {
@@ -1482,6 +1434,7 @@ impl rt::Model for LicenseUsageHour {
             3 => self.license_usage.as_field(),
             4 => self.timeslot.as_field(),
             5 => self.total_limit.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1493,14 +1446,9 @@ impl rt::Model for LicenseUsageHour {
             3 => self.license_usage.as_field_mut(),
             4 => self.timeslot.as_field_mut(),
             5 => self.total_limit.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUsageHour {
@@ -1586,6 +1534,7 @@ impl rt::Model for LicenseUsageMonth {
             2 => self.max_burst_license_usage.as_field(),
             3 => self.max_license_usage.as_field(),
             4 => self.timeslot.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1596,14 +1545,9 @@ impl rt::Model for LicenseUsageMonth {
             2 => self.max_burst_license_usage.as_field_mut(),
             3 => self.max_license_usage.as_field_mut(),
             4 => self.timeslot.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUsageMonth {
@@ -1688,6 +1632,7 @@ impl rt::Model for LicenseUserDetail {
             5 => self.parent_id.as_field(),
             6 => self.parent_name.as_field(),
             7 => self.time.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1701,14 +1646,9 @@ impl rt::Model for LicenseUserDetail {
             5 => self.parent_id.as_field_mut(),
             6 => self.parent_name.as_field_mut(),
             7 => self.time.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicenseUserDetail {
@@ -1784,6 +1724,7 @@ impl rt::Model for PlatformLicenseExpiry {
             3 => self.instance_state.as_field(),
             4 => self.ip_address.as_field(),
             5 => self.serialnumber.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1795,14 +1736,9 @@ impl rt::Model for PlatformLicenseExpiry {
             3 => self.instance_state.as_field_mut(),
             4 => self.ip_address.as_field_mut(),
             5 => self.serialnumber.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PlatformLicenseExpiry {

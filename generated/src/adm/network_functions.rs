@@ -44,6 +44,7 @@ impl rt::Model for AdcaasAppNetworkFunctionMap {
             2 => self.network_function_id.as_field(),
             3 => self.state.as_field(),
             4 => self.updated_at.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54,14 +55,9 @@ impl rt::Model for AdcaasAppNetworkFunctionMap {
             2 => self.network_function_id.as_field_mut(),
             3 => self.state.as_field_mut(),
             4 => self.updated_at.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasAppNetworkFunctionMap {
@@ -167,6 +163,7 @@ impl rt::Model for AdcaasApplication {
             9 => self.properties.as_field(),
             10 => self.status.as_field(),
             11 => self.updated_at.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -184,14 +181,9 @@ impl rt::Model for AdcaasApplication {
             9 => self.properties.as_field_mut(),
             10 => self.status.as_field_mut(),
             11 => self.updated_at.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasApplication {
@@ -303,6 +295,7 @@ impl rt::Model for AdcaasNetworkFunction {
             9 => self.summary_properties.as_field(),
             10 => self.type_.as_field(),
             11 => self.updated_at.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -320,14 +313,9 @@ impl rt::Model for AdcaasNetworkFunction {
             9 => self.summary_properties.as_field_mut(),
             10 => self.type_.as_field_mut(),
             11 => self.updated_at.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasNetworkFunction {
@@ -433,6 +421,7 @@ impl rt::Model for LbExportReport {
             11 => self.recurrence_times_epoch.as_field(),
             12 => self.recurrence_type.as_field(),
             13 => self.slack_profile.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -452,14 +441,9 @@ impl rt::Model for LbExportReport {
             11 => self.recurrence_times_epoch.as_field_mut(),
             12 => self.recurrence_type.as_field_mut(),
             13 => self.slack_profile.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LbExportReport {
@@ -553,6 +537,7 @@ impl rt::Model for NetworkFunctionConfig {
             2 => self.parent_id.as_field(),
             3 => self.parent_name.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -563,14 +548,9 @@ impl rt::Model for NetworkFunctionConfig {
             2 => self.parent_id.as_field_mut(),
             3 => self.parent_name.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetworkFunctionConfig {
@@ -639,6 +619,7 @@ impl rt::Model for NetworkFunctionParam {
             2 => self.id.as_field(),
             3 => self.netfunc_id.as_field(),
             4 => self.parameters.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -649,14 +630,9 @@ impl rt::Model for NetworkFunctionParam {
             2 => self.id.as_field_mut(),
             3 => self.netfunc_id.as_field_mut(),
             4 => self.parameters.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NetworkFunctionParam {
@@ -914,6 +890,7 @@ impl rt::Model for NsAuthenticationvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -968,14 +945,9 @@ impl rt::Model for NsAuthenticationvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsAuthenticationvserver {
@@ -1275,6 +1247,7 @@ impl rt::Model for NsCrvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1329,14 +1302,9 @@ impl rt::Model for NsCrvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCrvserver {
@@ -1637,6 +1605,7 @@ impl rt::Model for NsCsvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1691,14 +1660,9 @@ impl rt::Model for NsCsvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCsvserver {
@@ -1832,6 +1796,7 @@ impl rt::Model for NsCsvserverLbvserverBinding {
             6 => self.policyname.as_field(),
             7 => self.priority.as_field(),
             8 => self.targetlbvserver.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1846,14 +1811,9 @@ impl rt::Model for NsCsvserverLbvserverBinding {
             6 => self.policyname.as_field_mut(),
             7 => self.priority.as_field_mut(),
             8 => self.targetlbvserver.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCsvserverLbvserverBinding {
@@ -1959,6 +1919,7 @@ impl rt::Model for NsCsvserverPolicyBinding {
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
             8 => self.vsvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1973,14 +1934,9 @@ impl rt::Model for NsCsvserverPolicyBinding {
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vsvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsCsvserverPolicyBinding {
@@ -2122,6 +2078,7 @@ impl rt::Model for NsGslbservice {
             18 => self.svr_id.as_field(),
             19 => self.svr_name.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2148,14 +2105,9 @@ impl rt::Model for NsGslbservice {
             18 => self.svr_id.as_field_mut(),
             19 => self.svr_name.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbservice {
@@ -2357,6 +2309,7 @@ impl rt::Model for NsGslbservicegroup {
             18 => self.svr_name.as_field(),
             19 => self.svrstate.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2383,14 +2336,9 @@ impl rt::Model for NsGslbservicegroup {
             18 => self.svr_name.as_field_mut(),
             19 => self.svrstate.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbservicegroup {
@@ -2558,6 +2506,7 @@ impl rt::Model for NsGslbservicegroupmemberBinding {
             14 => self.svc_grp_id.as_field(),
             15 => self.svrstate.as_field(),
             16 => self.weight.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2580,14 +2529,9 @@ impl rt::Model for NsGslbservicegroupmemberBinding {
             14 => self.svc_grp_id.as_field_mut(),
             15 => self.svrstate.as_field_mut(),
             16 => self.weight.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbservicegroupmemberBinding {
@@ -2881,6 +2825,7 @@ impl rt::Model for NsGslbvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2935,14 +2880,9 @@ impl rt::Model for NsGslbvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbvserver {
@@ -3066,6 +3006,7 @@ impl rt::Model for NsGslbvserverDomain {
             3 => self.ns_ip_address.as_field(),
             4 => self.partition_name.as_field(),
             5 => self.vservername.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3077,14 +3018,9 @@ impl rt::Model for NsGslbvserverDomain {
             3 => self.ns_ip_address.as_field_mut(),
             4 => self.partition_name.as_field_mut(),
             5 => self.vservername.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsGslbvserverDomain {
@@ -3347,6 +3283,7 @@ impl rt::Model for NsLbvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3401,14 +3338,9 @@ impl rt::Model for NsLbvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLbvserver {
@@ -3556,6 +3488,7 @@ impl rt::Model for NsLbvserverPolicyBinding {
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
             8 => self.vsvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3570,14 +3503,9 @@ impl rt::Model for NsLbvserverPolicyBinding {
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vsvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLbvserverPolicyBinding {
@@ -3658,6 +3586,7 @@ impl rt::Model for NsLbvserverServiceBinding {
             3 => self.partition_name.as_field(),
             4 => self.svc_name.as_field(),
             5 => self.vsvr_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3669,14 +3598,9 @@ impl rt::Model for NsLbvserverServiceBinding {
             3 => self.partition_name.as_field_mut(),
             4 => self.svc_name.as_field_mut(),
             5 => self.vsvr_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLbvserverServiceBinding {
@@ -3778,6 +3702,7 @@ impl rt::Model for NsServer {
             8 => self.save_config.as_field(),
             9 => self.state.as_field(),
             10 => self.svr_ip_address.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3794,14 +3719,9 @@ impl rt::Model for NsServer {
             8 => self.save_config.as_field_mut(),
             9 => self.state.as_field_mut(),
             10 => self.svr_ip_address.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServer {
@@ -3960,6 +3880,7 @@ impl rt::Model for NsService {
             18 => self.svr_id.as_field(),
             19 => self.svr_name.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3986,14 +3907,9 @@ impl rt::Model for NsService {
             18 => self.svr_id.as_field_mut(),
             19 => self.svr_name.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsService {
@@ -4160,6 +4076,7 @@ impl rt::Model for NsServicegroup {
             18 => self.svr_name.as_field(),
             19 => self.svrstate.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4186,14 +4103,9 @@ impl rt::Model for NsServicegroup {
             18 => self.svr_name.as_field_mut(),
             19 => self.svrstate.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServicegroup {
@@ -4335,6 +4247,7 @@ impl rt::Model for NsServicegroupmemberBinding {
             13 => self.state.as_field(),
             14 => self.svc_grp_id.as_field(),
             15 => self.svrstate.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4356,14 +4269,9 @@ impl rt::Model for NsServicegroupmemberBinding {
             13 => self.state.as_field_mut(),
             14 => self.svc_grp_id.as_field_mut(),
             15 => self.svrstate.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServicegroupmemberBinding {
@@ -4565,6 +4473,7 @@ impl rt::Model for NsServices {
             18 => self.svr_id.as_field(),
             19 => self.svr_name.as_field(),
             20 => self.vsvr_name.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4591,14 +4500,9 @@ impl rt::Model for NsServices {
             18 => self.svr_id.as_field_mut(),
             19 => self.svr_name.as_field_mut(),
             20 => self.vsvr_name.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsServices {
@@ -4948,6 +4852,7 @@ impl rt::Model for NsSslvserver {
             65 => self.tls13.as_field(),
             66 => self.tls13sessionticketsperauthcontext.as_field(),
             67 => self.zerorttearlydata.as_field(),
+            68 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5021,14 +4926,9 @@ impl rt::Model for NsSslvserver {
             65 => self.tls13.as_field_mut(),
             66 => self.tls13sessionticketsperauthcontext.as_field_mut(),
             67 => self.zerorttearlydata.as_field_mut(),
+            68 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslvserver {
@@ -5338,6 +5238,7 @@ impl rt::Model for NsVpnvserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5392,14 +5293,9 @@ impl rt::Model for NsVpnvserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVpnvserver {
@@ -5547,6 +5443,7 @@ impl rt::Model for NsVpnvserverPolicyBinding {
             6 => self.priority.as_field(),
             7 => self.type_.as_field(),
             8 => self.vsvr_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5561,14 +5458,9 @@ impl rt::Model for NsVpnvserverPolicyBinding {
             6 => self.priority.as_field_mut(),
             7 => self.type_.as_field_mut(),
             8 => self.vsvr_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVpnvserverPolicyBinding {
@@ -5850,6 +5742,7 @@ impl rt::Model for NsVserver {
             46 => self.unified_appsec_protection_count.as_field(),
             47 => self.user_managed.as_field(),
             48 => self.vsvr_ip_address.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5904,14 +5797,9 @@ impl rt::Model for NsVserver {
             46 => self.unified_appsec_protection_count.as_field_mut(),
             47 => self.user_managed.as_field_mut(),
             48 => self.vsvr_ip_address.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserver {
@@ -6035,6 +5923,7 @@ impl rt::Model for NsWafLearningGroup {
             1 => self.display_name.as_field(),
             2 => self.name.as_field(),
             3 => self.ns_ip_address.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6044,14 +5933,9 @@ impl rt::Model for NsWafLearningGroup {
             1 => self.display_name.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.ns_ip_address.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsWafLearningGroup {
@@ -6193,6 +6077,7 @@ impl rt::Model for NsWafRelaxation {
             13 => self.value_type.as_field(),
             14 => self.violation_id.as_field(),
             15 => self.violation_location.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6214,14 +6099,9 @@ impl rt::Model for NsWafRelaxation {
             13 => self.value_type.as_field_mut(),
             14 => self.violation_id.as_field_mut(),
             15 => self.violation_location.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsWafRelaxation {
@@ -6279,20 +6159,16 @@ impl rt::Model for UserManagedVserver {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.managed_vserver_list.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.managed_vserver_list.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserManagedVserver {
@@ -6372,6 +6248,7 @@ impl rt::Model for VisualizerConfFile {
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
             4 => self.is_main.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6382,14 +6259,9 @@ impl rt::Model for VisualizerConfFile {
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
             4 => self.is_main.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VisualizerConfFile {

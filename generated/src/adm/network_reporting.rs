@@ -188,6 +188,7 @@ impl rt::Model for AfWafRelaxationRules {
             30 => self.value_type.as_field(),
             31 => self.violation_id.as_field(),
             32 => self.violation_location.as_field(),
+            33 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -226,14 +227,9 @@ impl rt::Model for AfWafRelaxationRules {
             30 => self.value_type.as_field_mut(),
             31 => self.violation_id.as_field_mut(),
             32 => self.violation_location.as_field_mut(),
+            33 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWafRelaxationRules {
@@ -511,6 +507,7 @@ impl rt::Model for PerfAaaReport {
             26 => self.report_level.as_field(),
             27 => self.report_start_time.as_field(),
             28 => self.timestamp.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -545,14 +542,9 @@ impl rt::Model for PerfAaaReport {
             26 => self.report_level.as_field_mut(),
             27 => self.report_start_time.as_field_mut(),
             28 => self.timestamp.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfAaaReport {
@@ -626,6 +618,7 @@ impl rt::Model for PerfAggConfig {
             0 => self.agg_level_array.as_field(),
             1 => self.agg_levels.as_field(),
             2 => self.report_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -634,14 +627,9 @@ impl rt::Model for PerfAggConfig {
             0 => self.agg_level_array.as_field_mut(),
             1 => self.agg_levels.as_field_mut(),
             2 => self.report_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfAggConfig {
@@ -786,6 +774,7 @@ impl rt::Model for PerfAuthenticationReport {
             11 => self.totalrequestbytes.as_field(),
             12 => self.totalresponsebytes.as_field(),
             13 => self.vsvr_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -805,14 +794,9 @@ impl rt::Model for PerfAuthenticationReport {
             11 => self.totalrequestbytes.as_field_mut(),
             12 => self.totalresponsebytes.as_field_mut(),
             13 => self.vsvr_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfAuthenticationReport {
@@ -929,6 +913,7 @@ impl rt::Model for PerfCacheRedirectionReport {
             12 => self.totalrequestbytes.as_field(),
             13 => self.totalresponsebytes.as_field(),
             14 => self.vsvr_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -949,14 +934,9 @@ impl rt::Model for PerfCacheRedirectionReport {
             12 => self.totalrequestbytes.as_field_mut(),
             13 => self.totalresponsebytes.as_field_mut(),
             14 => self.vsvr_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCacheRedirectionReport {
@@ -1094,6 +1074,7 @@ impl rt::Model for PerfCapacityUtilizationReport {
             11 => self.rl_tot_ssl_rl_enforced.as_field(),
             12 => self.rl_tot_ssl_rl_sess_limited.as_field(),
             13 => self.timestamp.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1113,14 +1094,9 @@ impl rt::Model for PerfCapacityUtilizationReport {
             11 => self.rl_tot_ssl_rl_enforced.as_field_mut(),
             12 => self.rl_tot_ssl_rl_sess_limited.as_field_mut(),
             13 => self.timestamp.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCapacityUtilizationReport {
@@ -1213,6 +1189,7 @@ impl rt::Model for PerfCmpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1227,14 +1204,9 @@ impl rt::Model for PerfCmpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpBytesRxtxReport {
@@ -1327,6 +1299,7 @@ impl rt::Model for PerfCmpDecmpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1341,14 +1314,9 @@ impl rt::Model for PerfCmpDecmpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpDecmpBytesRxtxReport {
@@ -1441,6 +1409,7 @@ impl rt::Model for PerfCmpDecmpRatiosavingReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1455,14 +1424,9 @@ impl rt::Model for PerfCmpDecmpRatiosavingReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpDecmpRatiosavingReport {
@@ -1555,6 +1519,7 @@ impl rt::Model for PerfCmpTcpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1569,14 +1534,9 @@ impl rt::Model for PerfCmpTcpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpTcpBytesRxtxReport {
@@ -1669,6 +1629,7 @@ impl rt::Model for PerfCmpTcpRatiosavingReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1683,14 +1644,9 @@ impl rt::Model for PerfCmpTcpRatiosavingReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCmpTcpRatiosavingReport {
@@ -1831,6 +1787,7 @@ impl rt::Model for PerfContentSwitchingReport {
             16 => self.totalresponsebytes.as_field(),
             17 => self.totspillovers.as_field(),
             18 => self.vsvr_name.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1855,14 +1812,9 @@ impl rt::Model for PerfContentSwitchingReport {
             16 => self.totalresponsebytes.as_field_mut(),
             17 => self.totspillovers.as_field_mut(),
             18 => self.vsvr_name.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfContentSwitchingReport {
@@ -1982,6 +1934,7 @@ impl rt::Model for PerfCustomDashboard {
             14 => self.report_names_array.as_field(),
             15 => self.reporting_category.as_field(),
             16 => self.timestamp.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2004,14 +1957,9 @@ impl rt::Model for PerfCustomDashboard {
             14 => self.report_names_array.as_field_mut(),
             15 => self.reporting_category.as_field_mut(),
             16 => self.timestamp.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfCustomDashboard {
@@ -2125,6 +2073,7 @@ impl rt::Model for PerfDeviceCounters {
             2 => self.device_family.as_field(),
             3 => self.is_tabular.as_field(),
             4 => self.min_ver_supported.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2135,14 +2084,9 @@ impl rt::Model for PerfDeviceCounters {
             2 => self.device_family.as_field_mut(),
             3 => self.is_tabular.as_field_mut(),
             4 => self.min_ver_supported.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfDeviceCounters {
@@ -2263,6 +2207,7 @@ impl rt::Model for PerfGlobalServerLoadBalancingReport {
             12 => self.totalrequestbytes.as_field(),
             13 => self.totalresponsebytes.as_field(),
             14 => self.vsvr_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2283,14 +2228,9 @@ impl rt::Model for PerfGlobalServerLoadBalancingReport {
             12 => self.totalrequestbytes.as_field_mut(),
             13 => self.totalresponsebytes.as_field_mut(),
             14 => self.vsvr_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfGlobalServerLoadBalancingReport {
@@ -2383,6 +2323,7 @@ impl rt::Model for PerfHttpBytesRxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2397,14 +2338,9 @@ impl rt::Model for PerfHttpBytesRxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfHttpBytesRxReport {
@@ -2497,6 +2433,7 @@ impl rt::Model for PerfHttpGetsPostsReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2511,14 +2448,9 @@ impl rt::Model for PerfHttpGetsPostsReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfHttpGetsPostsReport {
@@ -2619,6 +2551,7 @@ impl rt::Model for PerfHttpReqTcpConnReport {
             8 => self.tcpcurclientconnestablished.as_field(),
             9 => self.tcpcurserverconnestablished.as_field(),
             10 => self.timestamp.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2635,14 +2568,9 @@ impl rt::Model for PerfHttpReqTcpConnReport {
             8 => self.tcpcurclientconnestablished.as_field_mut(),
             9 => self.tcpcurserverconnestablished.as_field_mut(),
             10 => self.timestamp.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfHttpReqTcpConnReport {
@@ -2735,6 +2663,7 @@ impl rt::Model for PerfIcmpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2749,14 +2678,9 @@ impl rt::Model for PerfIcmpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpBytesRxtxReport {
@@ -2849,6 +2773,7 @@ impl rt::Model for PerfIcmpPktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2863,14 +2788,9 @@ impl rt::Model for PerfIcmpPktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpPktRxtxReport {
@@ -2963,6 +2883,7 @@ impl rt::Model for PerfIcmpv6BytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2977,14 +2898,9 @@ impl rt::Model for PerfIcmpv6BytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpv6BytesRxtxReport {
@@ -3077,6 +2993,7 @@ impl rt::Model for PerfIcmpv6PktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3091,14 +3008,9 @@ impl rt::Model for PerfIcmpv6PktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIcmpv6PktRxtxReport {
@@ -3191,6 +3103,7 @@ impl rt::Model for PerfIpBytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3205,14 +3118,9 @@ impl rt::Model for PerfIpBytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpBytesRxtxReport {
@@ -3305,6 +3213,7 @@ impl rt::Model for PerfIpPktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3319,14 +3228,9 @@ impl rt::Model for PerfIpPktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpPktRxtxReport {
@@ -3419,6 +3323,7 @@ impl rt::Model for PerfIpv6BytesRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3433,14 +3338,9 @@ impl rt::Model for PerfIpv6BytesRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpv6BytesRxtxReport {
@@ -3533,6 +3433,7 @@ impl rt::Model for PerfIpv6PktRxtxReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3547,14 +3448,9 @@ impl rt::Model for PerfIpv6PktRxtxReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfIpv6PktRxtxReport {
@@ -3684,6 +3580,7 @@ impl rt::Model for PerfLbServiceReport {
             10 => self.requestbytesrate.as_field(),
             11 => self.responsebytesrate.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3702,14 +3599,9 @@ impl rt::Model for PerfLbServiceReport {
             10 => self.requestbytesrate.as_field_mut(),
             11 => self.responsebytesrate.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbServiceReport {
@@ -3839,6 +3731,7 @@ impl rt::Model for PerfLbServicegroupReport {
             10 => self.requestbytesrate.as_field(),
             11 => self.responsebytesrate.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3857,14 +3750,9 @@ impl rt::Model for PerfLbServicegroupReport {
             10 => self.requestbytesrate.as_field_mut(),
             11 => self.responsebytesrate.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbServicegroupReport {
@@ -3969,6 +3857,7 @@ impl rt::Model for PerfLbSslTrafficReport {
             9 => self.sslctxsessionnewrate.as_field(),
             10 => self.timestamp.as_field(),
             11 => self.vsvr_name.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3986,14 +3875,9 @@ impl rt::Model for PerfLbSslTrafficReport {
             9 => self.sslctxsessionnewrate.as_field_mut(),
             10 => self.timestamp.as_field_mut(),
             11 => self.vsvr_name.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbSslTrafficReport {
@@ -4149,6 +4033,7 @@ impl rt::Model for PerfLbVserverReport {
             21 => self.totalresponsebytes.as_field(),
             22 => self.vsvr_name.as_field(),
             23 => self.vsvrsurgecount.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4178,14 +4063,9 @@ impl rt::Model for PerfLbVserverReport {
             21 => self.totalresponsebytes.as_field_mut(),
             22 => self.vsvr_name.as_field_mut(),
             23 => self.vsvrsurgecount.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfLbVserverReport {
@@ -4289,6 +4169,7 @@ impl rt::Model for PerfNetworkInterfaceReport {
             9 => self.timestamp.as_field(),
             10 => self.txbytesrate.as_field(),
             11 => self.txpktsrate.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4306,14 +4187,9 @@ impl rt::Model for PerfNetworkInterfaceReport {
             9 => self.timestamp.as_field_mut(),
             10 => self.txbytesrate.as_field_mut(),
             11 => self.txpktsrate.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfNetworkInterfaceReport {
@@ -4406,6 +4282,7 @@ impl rt::Model for PerfNsThroughputReport {
             6 => self.rxmbitsrate.as_field(),
             7 => self.timestamp.as_field(),
             8 => self.txmbitsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4420,14 +4297,9 @@ impl rt::Model for PerfNsThroughputReport {
             6 => self.rxmbitsrate.as_field_mut(),
             7 => self.timestamp.as_field_mut(),
             8 => self.txmbitsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfNsThroughputReport {
@@ -4489,6 +4361,7 @@ impl rt::Model for PerfPollConfig {
         match index {
             0 => self.id.as_field(),
             1 => self.polling_interval.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4496,14 +4369,9 @@ impl rt::Model for PerfPollConfig {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.polling_interval.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfPollConfig {
@@ -4571,6 +4439,7 @@ impl rt::Model for PerfPurgeSetting {
         match index {
             0 => self.id.as_field(),
             1 => self.purge_interval.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4578,14 +4447,9 @@ impl rt::Model for PerfPurgeSetting {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.purge_interval.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfPurgeSetting {
@@ -4667,6 +4531,7 @@ impl rt::Model for PerfReportCounters {
             0 => self.counter_name.as_field(),
             1 => self.db_table_name.as_field(),
             2 => self.report_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4675,14 +4540,9 @@ impl rt::Model for PerfReportCounters {
             0 => self.counter_name.as_field_mut(),
             1 => self.db_table_name.as_field_mut(),
             2 => self.report_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfReportCounters {
@@ -4743,6 +4603,7 @@ impl rt::Model for PerfReportInstances {
         match index {
             0 => self.instance_name.as_field(),
             1 => self.report_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4750,14 +4611,9 @@ impl rt::Model for PerfReportInstances {
         match index {
             0 => self.instance_name.as_field_mut(),
             1 => self.report_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfReportInstances {
@@ -4841,6 +4697,7 @@ impl rt::Model for PerfReports {
             4 => self.entity_type.as_field(),
             5 => self.report_description.as_field(),
             6 => self.report_name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4853,14 +4710,9 @@ impl rt::Model for PerfReports {
             4 => self.entity_type.as_field_mut(),
             5 => self.report_description.as_field_mut(),
             6 => self.report_name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfReports {
@@ -4961,6 +4813,7 @@ impl rt::Model for PerfResUtilReport {
             8 => self.report_level.as_field(),
             9 => self.report_start_time.as_field(),
             10 => self.timestamp.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4977,14 +4830,9 @@ impl rt::Model for PerfResUtilReport {
             8 => self.report_level.as_field_mut(),
             9 => self.report_start_time.as_field_mut(),
             10 => self.timestamp.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfResUtilReport {
@@ -5092,6 +4940,7 @@ impl rt::Model for PerfSdxResUtilReport {
             6 => self.report_level.as_field(),
             7 => self.report_start_time.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5106,14 +4955,9 @@ impl rt::Model for PerfSdxResUtilReport {
             6 => self.report_level.as_field_mut(),
             7 => self.report_start_time.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSdxResUtilReport {
@@ -5221,6 +5065,7 @@ impl rt::Model for PerfSdxThroughputReport {
             6 => self.rx.as_field(),
             7 => self.timestamp.as_field(),
             8 => self.tx.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5235,14 +5080,9 @@ impl rt::Model for PerfSdxThroughputReport {
             6 => self.rx.as_field_mut(),
             7 => self.timestamp.as_field_mut(),
             8 => self.tx.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSdxThroughputReport {
@@ -5379,6 +5219,7 @@ impl rt::Model for PerfSslBackendCiphersReport {
             17 => self.sslbkendcipheraes128rate.as_field(),
             18 => self.sslbkendcipheraes256rate.as_field(),
             19 => self.timestamp.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5404,14 +5245,9 @@ impl rt::Model for PerfSslBackendCiphersReport {
             17 => self.sslbkendcipheraes128rate.as_field_mut(),
             18 => self.sslbkendcipheraes256rate.as_field_mut(),
             19 => self.timestamp.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslBackendCiphersReport {
@@ -5520,6 +5356,7 @@ impl rt::Model for PerfSslBeRsaDhkeyReport {
             10 => self.sslbersa2048keyexchangesrate.as_field(),
             11 => self.sslbersa512keyexchangesrate.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5538,14 +5375,9 @@ impl rt::Model for PerfSslBeRsaDhkeyReport {
             10 => self.sslbersa2048keyexchangesrate.as_field_mut(),
             11 => self.sslbersa512keyexchangesrate.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslBeRsaDhkeyReport {
@@ -5642,6 +5474,7 @@ impl rt::Model for PerfSslClientAuthReport {
             7 => self.sslsslv3clientauthenticationsrate.as_field(),
             8 => self.ssltlsv1clientauthenticationsrate.as_field(),
             9 => self.timestamp.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5657,14 +5490,9 @@ impl rt::Model for PerfSslClientAuthReport {
             7 => self.sslsslv3clientauthenticationsrate.as_field_mut(),
             8 => self.ssltlsv1clientauthenticationsrate.as_field_mut(),
             9 => self.timestamp.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslClientAuthReport {
@@ -5797,6 +5625,7 @@ impl rt::Model for PerfSslCpuKeyexchangeReport {
             16 => self.sslrsa1024keyexchangesrate.as_field(),
             17 => self.sslrsa2048keyexchangesrate.as_field(),
             18 => self.timestamp.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5821,14 +5650,9 @@ impl rt::Model for PerfSslCpuKeyexchangeReport {
             16 => self.sslrsa1024keyexchangesrate.as_field_mut(),
             17 => self.sslrsa2048keyexchangesrate.as_field_mut(),
             18 => self.timestamp.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslCpuKeyexchangeReport {
@@ -5960,6 +5784,7 @@ impl rt::Model for PerfSslCryptoUtilizationReport {
             10 => self.sslasymrsacryptoutilizationstat.as_field(),
             11 => self.sslsymcryptoutilizationstat.as_field(),
             12 => self.timestamp.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5978,14 +5803,9 @@ impl rt::Model for PerfSslCryptoUtilizationReport {
             10 => self.sslasymrsacryptoutilizationstat.as_field_mut(),
             11 => self.sslsymcryptoutilizationstat.as_field_mut(),
             12 => self.timestamp.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslCryptoUtilizationReport {
@@ -6122,6 +5942,7 @@ impl rt::Model for PerfSslFrontendCiphersReport {
             17 => self.sslcipheraes256rate.as_field(),
             18 => self.sslnullciphersrate.as_field(),
             19 => self.timestamp.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6147,14 +5968,9 @@ impl rt::Model for PerfSslFrontendCiphersReport {
             17 => self.sslcipheraes256rate.as_field_mut(),
             18 => self.sslnullciphersrate.as_field_mut(),
             19 => self.timestamp.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslFrontendCiphersReport {
@@ -6267,6 +6083,7 @@ impl rt::Model for PerfSslRsaDhkeyReport {
             11 => self.sslrsa4096keyexchangesrate.as_field(),
             12 => self.sslrsa512keyexchangesrate.as_field(),
             13 => self.timestamp.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6286,14 +6103,9 @@ impl rt::Model for PerfSslRsaDhkeyReport {
             11 => self.sslrsa4096keyexchangesrate.as_field_mut(),
             12 => self.sslrsa512keyexchangesrate.as_field_mut(),
             13 => self.timestamp.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslRsaDhkeyReport {
@@ -6386,6 +6198,7 @@ impl rt::Model for PerfSslTransactionsHitsReport {
             6 => self.sslsessionhitsrate.as_field(),
             7 => self.ssltransactionsrate.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6400,14 +6213,9 @@ impl rt::Model for PerfSslTransactionsHitsReport {
             6 => self.sslsessionhitsrate.as_field_mut(),
             7 => self.ssltransactionsrate.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslTransactionsHitsReport {
@@ -6536,6 +6344,7 @@ impl rt::Model for PerfSslVpnReport {
             13 => self.totalrequestbytes.as_field(),
             14 => self.totalresponsebytes.as_field(),
             15 => self.vsvr_name.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6557,14 +6366,9 @@ impl rt::Model for PerfSslVpnReport {
             13 => self.totalrequestbytes.as_field_mut(),
             14 => self.totalresponsebytes.as_field_mut(),
             15 => self.vsvr_name.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfSslVpnReport {
@@ -6657,6 +6461,7 @@ impl rt::Model for PerfTcpServerConnReport {
             6 => self.tcpactiveserverconn.as_field(),
             7 => self.tcpcurserverconnestablished.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6671,14 +6476,9 @@ impl rt::Model for PerfTcpServerConnReport {
             6 => self.tcpactiveserverconn.as_field_mut(),
             7 => self.tcpcurserverconnestablished.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfTcpServerConnReport {
@@ -6769,6 +6569,7 @@ impl rt::Model for PerfTcpSurgelenSpareconnReport {
             6 => self.tcpspareconn.as_field(),
             7 => self.tcpsurgequeuelen.as_field(),
             8 => self.timestamp.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6783,14 +6584,9 @@ impl rt::Model for PerfTcpSurgelenSpareconnReport {
             6 => self.tcpspareconn.as_field_mut(),
             7 => self.tcpsurgequeuelen.as_field_mut(),
             8 => self.timestamp.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfTcpSurgelenSpareconnReport {
@@ -6929,6 +6725,7 @@ impl rt::Model for PerfThreshold {
             19 => self.sms_profile.as_field(),
             20 => self.threshold_type.as_field(),
             21 => self.threshold_value.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6956,14 +6753,9 @@ impl rt::Model for PerfThreshold {
             19 => self.sms_profile.as_field_mut(),
             20 => self.threshold_type.as_field_mut(),
             21 => self.threshold_value.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfThreshold {
@@ -7098,6 +6890,7 @@ impl rt::Model for PerfUdpBytesRxtxReport {
             6 => self.timestamp.as_field(),
             7 => self.udprxbytesrate.as_field(),
             8 => self.udptxbytesrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7112,14 +6905,9 @@ impl rt::Model for PerfUdpBytesRxtxReport {
             6 => self.timestamp.as_field_mut(),
             7 => self.udprxbytesrate.as_field_mut(),
             8 => self.udptxbytesrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfUdpBytesRxtxReport {
@@ -7212,6 +7000,7 @@ impl rt::Model for PerfUdpPacketsRxtxReport {
             6 => self.timestamp.as_field(),
             7 => self.udprxpktsrate.as_field(),
             8 => self.udptxpktsrate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7226,14 +7015,9 @@ impl rt::Model for PerfUdpPacketsRxtxReport {
             6 => self.timestamp.as_field_mut(),
             7 => self.udprxpktsrate.as_field_mut(),
             8 => self.udptxpktsrate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PerfUdpPacketsRxtxReport {

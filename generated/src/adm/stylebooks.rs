@@ -54,6 +54,7 @@ impl rt::Model for Jobs {
             3 => self.namespace.as_field(),
             4 => self.status.as_field(),
             5 => self.version.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65,14 +66,9 @@ impl rt::Model for Jobs {
             3 => self.namespace.as_field_mut(),
             4 => self.status.as_field_mut(),
             5 => self.version.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Jobs {
@@ -176,6 +172,7 @@ impl rt::Model for Stylebooks {
             8 => self.target_devices_json.as_field(),
             9 => self.targets.as_field(),
             10 => self.version.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -192,14 +189,9 @@ impl rt::Model for Stylebooks {
             8 => self.target_devices_json.as_field_mut(),
             9 => self.targets.as_field_mut(),
             10 => self.version.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Stylebooks {

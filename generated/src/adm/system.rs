@@ -84,6 +84,7 @@ impl rt::Model for AaAdcPredictionL2 {
             7 => self.tenant_id.as_field(),
             8 => self.window_end_time.as_field(),
             9 => self.window_start_time.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -99,14 +100,9 @@ impl rt::Model for AaAdcPredictionL2 {
             7 => self.tenant_id.as_field_mut(),
             8 => self.window_end_time.as_field_mut(),
             9 => self.window_start_time.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaAdcPredictionL2 {
@@ -224,6 +220,7 @@ impl rt::Model for AaAdcPredictionL2V2 {
             7 => self.tenant_id.as_field(),
             8 => self.window_end_time.as_field(),
             9 => self.window_start_time.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -239,14 +236,9 @@ impl rt::Model for AaAdcPredictionL2V2 {
             7 => self.tenant_id.as_field_mut(),
             8 => self.window_end_time.as_field_mut(),
             9 => self.window_start_time.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaAdcPredictionL2V2 {
@@ -352,6 +344,7 @@ impl rt::Model for AaAnomalyL2 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.svcname.as_field(),
             7 => self.usecase.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -365,14 +358,9 @@ impl rt::Model for AaAnomalyL2 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.svcname.as_field_mut(),
             7 => self.usecase.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaAnomalyL2 {
@@ -478,6 +466,7 @@ impl rt::Model for AaAnomalyL3 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.svcname.as_field(),
             7 => self.usecase.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -491,14 +480,9 @@ impl rt::Model for AaAnomalyL3 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.svcname.as_field_mut(),
             7 => self.usecase.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaAnomalyL3 {
@@ -604,6 +588,7 @@ impl rt::Model for AaAnomalyL4 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.svcname.as_field(),
             7 => self.usecase.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -617,14 +602,9 @@ impl rt::Model for AaAnomalyL4 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.svcname.as_field_mut(),
             7 => self.usecase.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaAnomalyL4 {
@@ -796,6 +776,7 @@ impl rt::Model for AaClientExpScoreDetailsL2 {
             22 => self.ssl_failures_panelty.as_field(),
             23 => self.sslversion_frontend.as_field(),
             24 => self.user_agent.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -826,14 +807,9 @@ impl rt::Model for AaClientExpScoreDetailsL2 {
             22 => self.ssl_failures_panelty.as_field_mut(),
             23 => self.sslversion_frontend.as_field_mut(),
             24 => self.user_agent.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientExpScoreDetailsL2 {
@@ -1005,6 +981,7 @@ impl rt::Model for AaClientExpScoreDetailsL3 {
             22 => self.ssl_failures_panelty.as_field(),
             23 => self.sslversion_frontend.as_field(),
             24 => self.user_agent.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1035,14 +1012,9 @@ impl rt::Model for AaClientExpScoreDetailsL3 {
             22 => self.ssl_failures_panelty.as_field_mut(),
             23 => self.sslversion_frontend.as_field_mut(),
             24 => self.user_agent.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientExpScoreDetailsL3 {
@@ -1214,6 +1186,7 @@ impl rt::Model for AaClientExpScoreDetailsL4 {
             22 => self.ssl_failures_panelty.as_field(),
             23 => self.sslversion_frontend.as_field(),
             24 => self.user_agent.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1244,14 +1217,9 @@ impl rt::Model for AaClientExpScoreDetailsL4 {
             22 => self.ssl_failures_panelty.as_field_mut(),
             23 => self.sslversion_frontend.as_field_mut(),
             24 => self.user_agent.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientExpScoreDetailsL4 {
@@ -1357,6 +1325,7 @@ impl rt::Model for AaClientExpScoreSummaryL2 {
             7 => self.rpt_sample_time.as_field(),
             8 => self.ssl_failures_affected_clients.as_field(),
             9 => self.total_clients.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1372,14 +1341,9 @@ impl rt::Model for AaClientExpScoreSummaryL2 {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.ssl_failures_affected_clients.as_field_mut(),
             9 => self.total_clients.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientExpScoreSummaryL2 {
@@ -1485,6 +1449,7 @@ impl rt::Model for AaClientExpScoreSummaryL3 {
             7 => self.rpt_sample_time.as_field(),
             8 => self.ssl_failures_affected_clients.as_field(),
             9 => self.total_clients.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1500,14 +1465,9 @@ impl rt::Model for AaClientExpScoreSummaryL3 {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.ssl_failures_affected_clients.as_field_mut(),
             9 => self.total_clients.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientExpScoreSummaryL3 {
@@ -1613,6 +1573,7 @@ impl rt::Model for AaClientExpScoreSummaryL4 {
             7 => self.rpt_sample_time.as_field(),
             8 => self.ssl_failures_affected_clients.as_field(),
             9 => self.total_clients.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1628,14 +1589,9 @@ impl rt::Model for AaClientExpScoreSummaryL4 {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.ssl_failures_affected_clients.as_field_mut(),
             9 => self.total_clients.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientExpScoreSummaryL4 {
@@ -1749,6 +1705,7 @@ impl rt::Model for AaClientSummaryL2 {
             8 => self.rpt_sample_time.as_field(),
             9 => self.ssl_failures.as_field(),
             10 => self.traffic_type.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1765,14 +1722,9 @@ impl rt::Model for AaClientSummaryL2 {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.ssl_failures.as_field_mut(),
             10 => self.traffic_type.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientSummaryL2 {
@@ -1886,6 +1838,7 @@ impl rt::Model for AaClientSummaryL3 {
             8 => self.rpt_sample_time.as_field(),
             9 => self.ssl_failures.as_field(),
             10 => self.traffic_type.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -1902,14 +1855,9 @@ impl rt::Model for AaClientSummaryL3 {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.ssl_failures.as_field_mut(),
             10 => self.traffic_type.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientSummaryL3 {
@@ -2023,6 +1971,7 @@ impl rt::Model for AaClientSummaryL4 {
             8 => self.rpt_sample_time.as_field(),
             9 => self.ssl_failures.as_field(),
             10 => self.traffic_type.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2039,14 +1988,9 @@ impl rt::Model for AaClientSummaryL4 {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.ssl_failures.as_field_mut(),
             10 => self.traffic_type.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaClientSummaryL4 {
@@ -2150,6 +2094,7 @@ impl rt::Model for AaEventsL2 {
             5 => self.ip_address.as_field(),
             6 => self.rpt_sample_time.as_field(),
             7 => self.svcname.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2163,14 +2108,9 @@ impl rt::Model for AaEventsL2 {
             5 => self.ip_address.as_field_mut(),
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.svcname.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaEventsL2 {
@@ -2282,6 +2222,7 @@ impl rt::Model for AaLeanDataL4 {
             6 => self.tot_respbytes.as_field(),
             7 => self.vsvr_reqbytes_rate.as_field(),
             8 => self.vsvr_rspbytes_rate.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2296,14 +2237,9 @@ impl rt::Model for AaLeanDataL4 {
             6 => self.tot_respbytes.as_field_mut(),
             7 => self.vsvr_reqbytes_rate.as_field_mut(),
             8 => self.vsvr_rspbytes_rate.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaLeanDataL4 {
@@ -2637,6 +2573,7 @@ impl rt::Model for AaRawTransactionsL2 {
             52 => self.url.as_field(),
             53 => self.user_agent.as_field(),
             54 => self.vserverls.as_field(),
+            55 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2697,14 +2634,9 @@ impl rt::Model for AaRawTransactionsL2 {
             52 => self.url.as_field_mut(),
             53 => self.user_agent.as_field_mut(),
             54 => self.vserverls.as_field_mut(),
+            55 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaRawTransactionsL2 {
@@ -2868,6 +2800,7 @@ impl rt::Model for AaServiceGraphEdgesL2 {
             17 => self.svcresponsetime.as_field(),
             18 => self.total_bytes.as_field(),
             19 => self.vserverls.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -2893,14 +2826,9 @@ impl rt::Model for AaServiceGraphEdgesL2 {
             17 => self.svcresponsetime.as_field_mut(),
             18 => self.total_bytes.as_field_mut(),
             19 => self.vserverls.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaServiceGraphEdgesL2 {
@@ -3064,6 +2992,7 @@ impl rt::Model for AaServiceGraphEdgesL3 {
             17 => self.svcresponsetime.as_field(),
             18 => self.total_bytes.as_field(),
             19 => self.vserverls.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3089,14 +3018,9 @@ impl rt::Model for AaServiceGraphEdgesL3 {
             17 => self.svcresponsetime.as_field_mut(),
             18 => self.total_bytes.as_field_mut(),
             19 => self.vserverls.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaServiceGraphEdgesL3 {
@@ -3260,6 +3184,7 @@ impl rt::Model for AaServiceGraphEdgesL4 {
             17 => self.svcresponsetime.as_field(),
             18 => self.total_bytes.as_field(),
             19 => self.vserverls.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3285,14 +3210,9 @@ impl rt::Model for AaServiceGraphEdgesL4 {
             17 => self.svcresponsetime.as_field_mut(),
             18 => self.total_bytes.as_field_mut(),
             19 => self.vserverls.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaServiceGraphEdgesL4 {
@@ -3502,6 +3422,7 @@ impl rt::Model for AaServiceGraphNodesL2 {
             26 => self.svcrt_999.as_field(),
             27 => self.total_bytes.as_field(),
             28 => self.vserverls.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3536,14 +3457,9 @@ impl rt::Model for AaServiceGraphNodesL2 {
             26 => self.svcrt_999.as_field_mut(),
             27 => self.total_bytes.as_field_mut(),
             28 => self.vserverls.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaServiceGraphNodesL2 {
@@ -3753,6 +3669,7 @@ impl rt::Model for AaServiceGraphNodesL3 {
             26 => self.svcrt_999.as_field(),
             27 => self.total_bytes.as_field(),
             28 => self.vserverls.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -3787,14 +3704,9 @@ impl rt::Model for AaServiceGraphNodesL3 {
             26 => self.svcrt_999.as_field_mut(),
             27 => self.total_bytes.as_field_mut(),
             28 => self.vserverls.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaServiceGraphNodesL3 {
@@ -4004,6 +3916,7 @@ impl rt::Model for AaServiceGraphNodesL4 {
             26 => self.svcrt_999.as_field(),
             27 => self.total_bytes.as_field(),
             28 => self.vserverls.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4038,14 +3951,9 @@ impl rt::Model for AaServiceGraphNodesL4 {
             26 => self.svcrt_999.as_field_mut(),
             27 => self.total_bytes.as_field_mut(),
             28 => self.vserverls.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaServiceGraphNodesL4 {
@@ -4145,6 +4053,7 @@ impl rt::Model for AaSummaryL2 {
             4 => self.metric_value.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.svcname.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4157,14 +4066,9 @@ impl rt::Model for AaSummaryL2 {
             4 => self.metric_value.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.svcname.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaSummaryL2 {
@@ -4258,6 +4162,7 @@ impl rt::Model for AaSummaryL3 {
             3 => self.metric_value.as_field(),
             4 => self.rpt_sample_time.as_field(),
             5 => self.svcname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4269,14 +4174,9 @@ impl rt::Model for AaSummaryL3 {
             3 => self.metric_value.as_field_mut(),
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.svcname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaSummaryL3 {
@@ -4370,6 +4270,7 @@ impl rt::Model for AaSummaryL4 {
             3 => self.metric_value.as_field(),
             4 => self.rpt_sample_time.as_field(),
             5 => self.svcname.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4381,14 +4282,9 @@ impl rt::Model for AaSummaryL4 {
             3 => self.metric_value.as_field_mut(),
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.svcname.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaSummaryL4 {
@@ -4584,6 +4480,7 @@ impl rt::Model for AaSvcCountersL2 {
             20 => self.tot_svr_busy_err.as_field(),
             21 => self.tot_svr_ttfb.as_field(),
             22 => self.tot_svr_ttfb_transactions.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4612,14 +4509,9 @@ impl rt::Model for AaSvcCountersL2 {
             20 => self.tot_svr_busy_err.as_field_mut(),
             21 => self.tot_svr_ttfb.as_field_mut(),
             22 => self.tot_svr_ttfb_transactions.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaSvcCountersL2 {
@@ -4815,6 +4707,7 @@ impl rt::Model for AaSvcCountersL3 {
             20 => self.tot_svr_busy_err.as_field(),
             21 => self.tot_svr_ttfb.as_field(),
             22 => self.tot_svr_ttfb_transactions.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -4843,14 +4736,9 @@ impl rt::Model for AaSvcCountersL3 {
             20 => self.tot_svr_busy_err.as_field_mut(),
             21 => self.tot_svr_ttfb.as_field_mut(),
             22 => self.tot_svr_ttfb_transactions.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaSvcCountersL3 {
@@ -5046,6 +4934,7 @@ impl rt::Model for AaSvcCountersL4 {
             20 => self.tot_svr_busy_err.as_field(),
             21 => self.tot_svr_ttfb.as_field(),
             22 => self.tot_svr_ttfb_transactions.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5074,14 +4963,9 @@ impl rt::Model for AaSvcCountersL4 {
             20 => self.tot_svr_busy_err.as_field_mut(),
             21 => self.tot_svr_ttfb.as_field_mut(),
             22 => self.tot_svr_ttfb_transactions.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaSvcCountersL4 {
@@ -5417,6 +5301,7 @@ impl rt::Model for AaTransactionL2 {
             52 => self.url.as_field(),
             53 => self.user_agent.as_field(),
             54 => self.vserverls.as_field(),
+            55 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5477,14 +5362,9 @@ impl rt::Model for AaTransactionL2 {
             52 => self.url.as_field_mut(),
             53 => self.user_agent.as_field_mut(),
             54 => self.vserverls.as_field_mut(),
+            55 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaTransactionL2 {
@@ -5830,6 +5710,7 @@ impl rt::Model for AaVserverCountersL2 {
             45 => self.vsvr_tot_persistencesession_freed.as_field(),
             46 => self.vsvr_tot_unused_persistencesession_freed.as_field(),
             47 => self.vsvr_total_hits_rate.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -5883,14 +5764,9 @@ impl rt::Model for AaVserverCountersL2 {
             45 => self.vsvr_tot_persistencesession_freed.as_field_mut(),
             46 => self.vsvr_tot_unused_persistencesession_freed.as_field_mut(),
             47 => self.vsvr_total_hits_rate.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaVserverCountersL2 {
@@ -6236,6 +6112,7 @@ impl rt::Model for AaVserverCountersL3 {
             45 => self.vsvr_tot_persistencesession_freed.as_field(),
             46 => self.vsvr_tot_unused_persistencesession_freed.as_field(),
             47 => self.vsvr_total_hits_rate.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6289,14 +6166,9 @@ impl rt::Model for AaVserverCountersL3 {
             45 => self.vsvr_tot_persistencesession_freed.as_field_mut(),
             46 => self.vsvr_tot_unused_persistencesession_freed.as_field_mut(),
             47 => self.vsvr_total_hits_rate.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaVserverCountersL3 {
@@ -6642,6 +6514,7 @@ impl rt::Model for AaVserverCountersL4 {
             45 => self.vsvr_tot_persistencesession_freed.as_field(),
             46 => self.vsvr_tot_unused_persistencesession_freed.as_field(),
             47 => self.vsvr_total_hits_rate.as_field(),
+            48 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6695,14 +6568,9 @@ impl rt::Model for AaVserverCountersL4 {
             45 => self.vsvr_tot_persistencesession_freed.as_field_mut(),
             46 => self.vsvr_tot_unused_persistencesession_freed.as_field_mut(),
             47 => self.vsvr_total_hits_rate.as_field_mut(),
+            48 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaVserverCountersL4 {
@@ -6814,6 +6682,7 @@ impl rt::Model for AaVsvrSvcMappingL2 {
             6 => self.serv_tot_hits.as_field(),
             7 => self.serv_tot_persistencehits.as_field(),
             8 => self.svcname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6828,14 +6697,9 @@ impl rt::Model for AaVsvrSvcMappingL2 {
             6 => self.serv_tot_hits.as_field_mut(),
             7 => self.serv_tot_persistencehits.as_field_mut(),
             8 => self.svcname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaVsvrSvcMappingL2 {
@@ -6947,6 +6811,7 @@ impl rt::Model for AaVsvrSvcMappingL3 {
             6 => self.serv_tot_hits.as_field(),
             7 => self.serv_tot_persistencehits.as_field(),
             8 => self.svcname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -6961,14 +6826,9 @@ impl rt::Model for AaVsvrSvcMappingL3 {
             6 => self.serv_tot_hits.as_field_mut(),
             7 => self.serv_tot_persistencehits.as_field_mut(),
             8 => self.svcname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaVsvrSvcMappingL3 {
@@ -7080,6 +6940,7 @@ impl rt::Model for AaVsvrSvcMappingL4 {
             6 => self.serv_tot_hits.as_field(),
             7 => self.serv_tot_persistencehits.as_field(),
             8 => self.svcname.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7094,14 +6955,9 @@ impl rt::Model for AaVsvrSvcMappingL4 {
             6 => self.serv_tot_hits.as_field_mut(),
             7 => self.serv_tot_persistencehits.as_field_mut(),
             8 => self.svcname.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaVsvrSvcMappingL4 {
@@ -7259,6 +7115,7 @@ impl rt::Model for AaWebAnomalyL2 {
             14 => self.snl_time.as_field(),
             15 => self.spt_time.as_field(),
             16 => self.ulim.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7281,14 +7138,9 @@ impl rt::Model for AaWebAnomalyL2 {
             14 => self.snl_time.as_field_mut(),
             15 => self.spt_time.as_field_mut(),
             16 => self.ulim.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaWebAnomalyL2 {
@@ -7412,6 +7264,7 @@ impl rt::Model for AaWebAnomalyLimitsL2 {
             8 => self.snl_upper_lim.as_field(),
             9 => self.spt_lower_lim.as_field(),
             10 => self.spt_upper_lim.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7428,14 +7281,9 @@ impl rt::Model for AaWebAnomalyLimitsL2 {
             8 => self.snl_upper_lim.as_field_mut(),
             9 => self.spt_lower_lim.as_field_mut(),
             10 => self.spt_upper_lim.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaWebAnomalyLimitsL2 {
@@ -7523,6 +7371,7 @@ impl rt::Model for AaaServer {
             5 => self.primary_server_type.as_field(),
             6 => self.secondary_external_servers.as_field(),
             7 => self.two_factor_label.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7536,14 +7385,9 @@ impl rt::Model for AaaServer {
             5 => self.primary_server_type.as_field_mut(),
             6 => self.secondary_external_servers.as_field_mut(),
             7 => self.two_factor_label.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AaaServer {
@@ -7661,6 +7505,7 @@ impl rt::Model for ActivityStatus {
             8 => self.status.as_field(),
             9 => self.status_code.as_field(),
             10 => self.total_instances.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7677,14 +7522,9 @@ impl rt::Model for ActivityStatus {
             8 => self.status.as_field_mut(),
             9 => self.status_code.as_field_mut(),
             10 => self.total_instances.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ActivityStatus {
@@ -7794,6 +7634,7 @@ impl rt::Model for AdcScript {
             9 => self.stats.as_field(),
             10 => self.status.as_field(),
             11 => self.timeout.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7811,14 +7652,9 @@ impl rt::Model for AdcScript {
             9 => self.stats.as_field_mut(),
             10 => self.status.as_field_mut(),
             11 => self.timeout.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcScript {
@@ -7887,6 +7723,7 @@ impl rt::Model for AdcScriptOutputFile {
             0 => self.contents.as_field(),
             1 => self.file_path.as_field(),
             2 => self.format.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7895,14 +7732,9 @@ impl rt::Model for AdcScriptOutputFile {
             0 => self.contents.as_field_mut(),
             1 => self.file_path.as_field_mut(),
             2 => self.format.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcScriptOutputFile {
@@ -7961,6 +7793,7 @@ impl rt::Model for AdcScriptStats {
             0 => self.cpu.as_field(),
             1 => self.mem.as_field(),
             2 => self.time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -7969,14 +7802,9 @@ impl rt::Model for AdcScriptStats {
             0 => self.cpu.as_field_mut(),
             1 => self.mem.as_field_mut(),
             2 => self.time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcScriptStats {
@@ -8138,6 +7966,7 @@ impl rt::Model for AdcServiceLicense {
             21 => self.total_entitled_dns_queries.as_field(),
             22 => self.total_entitled_storage.as_field(),
             23 => self.total_quantity.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8167,14 +7996,9 @@ impl rt::Model for AdcServiceLicense {
             21 => self.total_entitled_dns_queries.as_field_mut(),
             22 => self.total_entitled_storage.as_field_mut(),
             23 => self.total_quantity.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcServiceLicense {
@@ -8253,6 +8077,7 @@ impl rt::Model for AdcaasAutomationEntState {
         match index {
             0 => self.state.as_field(),
             1 => self.state_desc.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8260,14 +8085,9 @@ impl rt::Model for AdcaasAutomationEntState {
         match index {
             0 => self.state.as_field_mut(),
             1 => self.state_desc.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdcaasAutomationEntState {
@@ -8347,6 +8167,7 @@ impl rt::Model for AdmDeployment {
             2 => self.id.as_field(),
             3 => self.msp_tenant_name.as_field(),
             4 => self.pooled_only.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8357,14 +8178,9 @@ impl rt::Model for AdmDeployment {
             2 => self.id.as_field_mut(),
             3 => self.msp_tenant_name.as_field_mut(),
             4 => self.pooled_only.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdmDeployment {
@@ -8440,6 +8256,7 @@ impl rt::Model for AdmManageUnsubscribeEmail {
         match index {
             0 => self.id.as_field(),
             1 => self.unsubscribe_email_notification.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8447,14 +8264,9 @@ impl rt::Model for AdmManageUnsubscribeEmail {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.unsubscribe_email_notification.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdmManageUnsubscribeEmail {
@@ -8514,6 +8326,7 @@ impl rt::Model for AdmPortsInfo {
             0 => self.description.as_field(),
             1 => self.name.as_field(),
             2 => self.port_number.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8522,14 +8335,9 @@ impl rt::Model for AdmPortsInfo {
             0 => self.description.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.port_number.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdmPortsInfo {
@@ -8594,6 +8402,7 @@ impl rt::Model for AdmUpgrade {
         match index {
             0 => self.do_cleanup.as_field(),
             1 => self.file_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8601,14 +8410,9 @@ impl rt::Model for AdmUpgrade {
         match index {
             0 => self.do_cleanup.as_field_mut(),
             1 => self.file_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdmUpgrade {
@@ -8722,6 +8526,7 @@ impl rt::Model for AdsAppServersState {
             11 => self.server_name.as_field(),
             12 => self.server_state.as_field(),
             13 => self.svc_grp_name.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8741,14 +8546,9 @@ impl rt::Model for AdsAppServersState {
             11 => self.server_name.as_field_mut(),
             12 => self.server_state.as_field_mut(),
             13 => self.svc_grp_name.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdsAppServersState {
@@ -8846,6 +8646,7 @@ impl rt::Model for AdsAppServicesState {
             7 => self.service_state.as_field(),
             8 => self.svc_port.as_field(),
             9 => self.svc_protocol.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -8861,14 +8662,9 @@ impl rt::Model for AdsAppServicesState {
             7 => self.service_state.as_field_mut(),
             8 => self.svc_port.as_field_mut(),
             9 => self.svc_protocol.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AdsAppServicesState {
@@ -9016,6 +8812,7 @@ impl rt::Model for AfAlertL2 {
             16 => self.threshold_name.as_field(),
             17 => self.threshold_value.as_field(),
             18 => self.violation_count.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9040,14 +8837,9 @@ impl rt::Model for AfAlertL2 {
             16 => self.threshold_name.as_field_mut(),
             17 => self.threshold_value.as_field_mut(),
             18 => self.violation_count.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAlertL2 {
@@ -9199,6 +8991,7 @@ impl rt::Model for AfAlertL3 {
             16 => self.threshold_name.as_field(),
             17 => self.threshold_value.as_field(),
             18 => self.violation_count.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9223,14 +9016,9 @@ impl rt::Model for AfAlertL3 {
             16 => self.threshold_name.as_field_mut(),
             17 => self.threshold_value.as_field_mut(),
             18 => self.violation_count.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAlertL3 {
@@ -9388,6 +9176,7 @@ impl rt::Model for AfAlertL4 {
             17 => self.threshold_value.as_field(),
             18 => self.violation_count_l4.as_field(),
             19 => self.violation_count_l5.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9413,14 +9202,9 @@ impl rt::Model for AfAlertL4 {
             17 => self.threshold_value.as_field_mut(),
             18 => self.violation_count_l4.as_field_mut(),
             19 => self.violation_count_l5.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAlertL4 {
@@ -9628,6 +9412,7 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL2 {
             24 => self.total_bytes.as_field(),
             25 => self.total_requests.as_field(),
             26 => self.vservername.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9660,14 +9445,9 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL2 {
             24 => self.total_bytes.as_field_mut(),
             25 => self.total_requests.as_field_mut(),
             26 => self.vservername.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientDeviceOsBrowserSecondL2 {
@@ -9875,6 +9655,7 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL3 {
             24 => self.total_bytes.as_field(),
             25 => self.total_requests.as_field(),
             26 => self.vservername.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -9907,14 +9688,9 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL3 {
             24 => self.total_bytes.as_field_mut(),
             25 => self.total_requests.as_field_mut(),
             26 => self.vservername.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientDeviceOsBrowserSecondL3 {
@@ -10122,6 +9898,7 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL4 {
             24 => self.total_bytes.as_field(),
             25 => self.total_requests.as_field(),
             26 => self.vservername.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10154,14 +9931,9 @@ impl rt::Model for AfAppClientDeviceOsBrowserSecondL4 {
             24 => self.total_bytes.as_field_mut(),
             25 => self.total_requests.as_field_mut(),
             26 => self.vservername.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientDeviceOsBrowserSecondL4 {
@@ -10393,6 +10165,7 @@ impl rt::Model for AfAppClientGeoSecondL2 {
             29 => self.total_bytes.as_field(),
             30 => self.total_requests.as_field(),
             31 => self.vservername.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10430,14 +10203,9 @@ impl rt::Model for AfAppClientGeoSecondL2 {
             29 => self.total_bytes.as_field_mut(),
             30 => self.total_requests.as_field_mut(),
             31 => self.vservername.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientGeoSecondL2 {
@@ -10669,6 +10437,7 @@ impl rt::Model for AfAppClientGeoSecondL3 {
             29 => self.total_bytes.as_field(),
             30 => self.total_requests.as_field(),
             31 => self.vservername.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10706,14 +10475,9 @@ impl rt::Model for AfAppClientGeoSecondL3 {
             29 => self.total_bytes.as_field_mut(),
             30 => self.total_requests.as_field_mut(),
             31 => self.vservername.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientGeoSecondL3 {
@@ -10945,6 +10709,7 @@ impl rt::Model for AfAppClientGeoSecondL4 {
             29 => self.total_bytes.as_field(),
             30 => self.total_requests.as_field(),
             31 => self.vservername.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -10982,14 +10747,9 @@ impl rt::Model for AfAppClientGeoSecondL4 {
             29 => self.total_bytes.as_field_mut(),
             30 => self.total_requests.as_field_mut(),
             31 => self.vservername.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientGeoSecondL4 {
@@ -11191,6 +10951,7 @@ impl rt::Model for AfAppClientServerRespSecondL2 {
             22 => self.total_bytes.as_field(),
             23 => self.total_requests.as_field(),
             24 => self.vservername.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11221,14 +10982,9 @@ impl rt::Model for AfAppClientServerRespSecondL2 {
             22 => self.total_bytes.as_field_mut(),
             23 => self.total_requests.as_field_mut(),
             24 => self.vservername.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientServerRespSecondL2 {
@@ -11430,6 +11186,7 @@ impl rt::Model for AfAppClientServerRespSecondL3 {
             22 => self.total_bytes.as_field(),
             23 => self.total_requests.as_field(),
             24 => self.vservername.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11460,14 +11217,9 @@ impl rt::Model for AfAppClientServerRespSecondL3 {
             22 => self.total_bytes.as_field_mut(),
             23 => self.total_requests.as_field_mut(),
             24 => self.vservername.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientServerRespSecondL3 {
@@ -11669,6 +11421,7 @@ impl rt::Model for AfAppClientServerRespSecondL4 {
             22 => self.total_bytes.as_field(),
             23 => self.total_requests.as_field(),
             24 => self.vservername.as_field(),
+            25 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11699,14 +11452,9 @@ impl rt::Model for AfAppClientServerRespSecondL4 {
             22 => self.total_bytes.as_field_mut(),
             23 => self.total_requests.as_field_mut(),
             24 => self.vservername.as_field_mut(),
+            25 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientServerRespSecondL4 {
@@ -11944,6 +11692,7 @@ impl rt::Model for AfAppClientSslSecondL2 {
             29 => self.total_bytes.as_field(),
             30 => self.total_requests.as_field(),
             31 => self.vservername.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -11981,14 +11730,9 @@ impl rt::Model for AfAppClientSslSecondL2 {
             29 => self.total_bytes.as_field_mut(),
             30 => self.total_requests.as_field_mut(),
             31 => self.vservername.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientSslSecondL2 {
@@ -12226,6 +11970,7 @@ impl rt::Model for AfAppClientSslSecondL3 {
             29 => self.total_bytes.as_field(),
             30 => self.total_requests.as_field(),
             31 => self.vservername.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12263,14 +12008,9 @@ impl rt::Model for AfAppClientSslSecondL3 {
             29 => self.total_bytes.as_field_mut(),
             30 => self.total_requests.as_field_mut(),
             31 => self.vservername.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientSslSecondL3 {
@@ -12508,6 +12248,7 @@ impl rt::Model for AfAppClientSslSecondL4 {
             29 => self.total_bytes.as_field(),
             30 => self.total_requests.as_field(),
             31 => self.vservername.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12545,14 +12286,9 @@ impl rt::Model for AfAppClientSslSecondL4 {
             29 => self.total_bytes.as_field_mut(),
             30 => self.total_requests.as_field_mut(),
             31 => self.vservername.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppClientSslSecondL4 {
@@ -12810,6 +12546,7 @@ impl rt::Model for AfAppUrlClientSecondL2 {
             35 => self.total_ratelimited_requests.as_field(),
             36 => self.total_requests.as_field(),
             37 => self.vservername.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -12853,14 +12590,9 @@ impl rt::Model for AfAppUrlClientSecondL2 {
             35 => self.total_ratelimited_requests.as_field_mut(),
             36 => self.total_requests.as_field_mut(),
             37 => self.vservername.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppUrlClientSecondL2 {
@@ -13118,6 +12850,7 @@ impl rt::Model for AfAppUrlClientSecondL3 {
             35 => self.total_ratelimited_requests.as_field(),
             36 => self.total_requests.as_field(),
             37 => self.vservername.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13161,14 +12894,9 @@ impl rt::Model for AfAppUrlClientSecondL3 {
             35 => self.total_ratelimited_requests.as_field_mut(),
             36 => self.total_requests.as_field_mut(),
             37 => self.vservername.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppUrlClientSecondL3 {
@@ -13426,6 +13154,7 @@ impl rt::Model for AfAppUrlClientSecondL4 {
             35 => self.total_ratelimited_requests.as_field(),
             36 => self.total_requests.as_field(),
             37 => self.vservername.as_field(),
+            38 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13469,14 +13198,9 @@ impl rt::Model for AfAppUrlClientSecondL4 {
             35 => self.total_ratelimited_requests.as_field_mut(),
             36 => self.total_requests.as_field_mut(),
             37 => self.vservername.as_field_mut(),
+            38 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppUrlClientSecondL4 {
@@ -13558,6 +13282,7 @@ impl rt::Model for AfAppidMapping {
             1 => self.app_name_app_id.as_field(),
             2 => self.app_name_incarnation_number.as_field(),
             3 => self.exporter_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13567,14 +13292,9 @@ impl rt::Model for AfAppidMapping {
             1 => self.app_name_app_id.as_field_mut(),
             2 => self.app_name_incarnation_number.as_field_mut(),
             3 => self.exporter_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfAppidMapping {
@@ -13732,6 +13452,7 @@ impl rt::Model for AfBotAttackDetailsL2 {
             16 => self.rpt_sample_time.as_field(),
             17 => self.source_ip_address.as_field(),
             18 => self.total_attacks.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13756,14 +13477,9 @@ impl rt::Model for AfBotAttackDetailsL2 {
             16 => self.rpt_sample_time.as_field_mut(),
             17 => self.source_ip_address.as_field_mut(),
             18 => self.total_attacks.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackDetailsL2 {
@@ -13921,6 +13637,7 @@ impl rt::Model for AfBotAttackDetailsL3 {
             16 => self.rpt_sample_time.as_field(),
             17 => self.source_ip_address.as_field(),
             18 => self.total_attacks.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -13945,14 +13662,9 @@ impl rt::Model for AfBotAttackDetailsL3 {
             16 => self.rpt_sample_time.as_field_mut(),
             17 => self.source_ip_address.as_field_mut(),
             18 => self.total_attacks.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackDetailsL3 {
@@ -14110,6 +13822,7 @@ impl rt::Model for AfBotAttackDetailsL4 {
             16 => self.rpt_sample_time.as_field(),
             17 => self.source_ip_address.as_field(),
             18 => self.total_attacks.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14134,14 +13847,9 @@ impl rt::Model for AfBotAttackDetailsL4 {
             16 => self.rpt_sample_time.as_field_mut(),
             17 => self.source_ip_address.as_field_mut(),
             18 => self.total_attacks.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackDetailsL4 {
@@ -14373,6 +14081,7 @@ impl rt::Model for AfBotAttackEventsL2 {
             29 => self.src_ip_address_str.as_field(),
             30 => self.total_attacks.as_field(),
             31 => self.transaction_id.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14410,14 +14119,9 @@ impl rt::Model for AfBotAttackEventsL2 {
             29 => self.src_ip_address_str.as_field_mut(),
             30 => self.total_attacks.as_field_mut(),
             31 => self.transaction_id.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackEventsL2 {
@@ -14575,6 +14279,7 @@ impl rt::Model for AfBotAttackSummaryL2 {
             14 => self.total_signatured_bots.as_field(),
             15 => self.total_tps_bots.as_field(),
             16 => self.total_whitelist_bots.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14597,14 +14302,9 @@ impl rt::Model for AfBotAttackSummaryL2 {
             14 => self.total_signatured_bots.as_field_mut(),
             15 => self.total_tps_bots.as_field_mut(),
             16 => self.total_whitelist_bots.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackSummaryL2 {
@@ -14762,6 +14462,7 @@ impl rt::Model for AfBotAttackSummaryL3 {
             14 => self.total_signatured_bots.as_field(),
             15 => self.total_tps_bots.as_field(),
             16 => self.total_whitelist_bots.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14784,14 +14485,9 @@ impl rt::Model for AfBotAttackSummaryL3 {
             14 => self.total_signatured_bots.as_field_mut(),
             15 => self.total_tps_bots.as_field_mut(),
             16 => self.total_whitelist_bots.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackSummaryL3 {
@@ -14949,6 +14645,7 @@ impl rt::Model for AfBotAttackSummaryL4 {
             14 => self.total_signatured_bots.as_field(),
             15 => self.total_tps_bots.as_field(),
             16 => self.total_whitelist_bots.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -14971,14 +14668,9 @@ impl rt::Model for AfBotAttackSummaryL4 {
             14 => self.total_signatured_bots.as_field_mut(),
             15 => self.total_tps_bots.as_field_mut(),
             16 => self.total_whitelist_bots.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotAttackSummaryL4 {
@@ -15098,6 +14790,7 @@ impl rt::Model for AfBotLogExpressionL2 {
             8 => self.source_ip_address.as_field(),
             9 => self.src_ip_address_str.as_field(),
             10 => self.transaction_id.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15114,14 +14807,9 @@ impl rt::Model for AfBotLogExpressionL2 {
             8 => self.source_ip_address.as_field_mut(),
             9 => self.src_ip_address_str.as_field_mut(),
             10 => self.transaction_id.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotLogExpressionL2 {
@@ -15263,6 +14951,7 @@ impl rt::Model for AfBotProfileCountersL2 {
             11 => self.prev_bot_tot_redirect_profile.as_field(),
             12 => self.prev_bot_tot_reset_profile.as_field(),
             13 => self.rpt_sample_time.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15282,14 +14971,9 @@ impl rt::Model for AfBotProfileCountersL2 {
             11 => self.prev_bot_tot_redirect_profile.as_field_mut(),
             12 => self.prev_bot_tot_reset_profile.as_field_mut(),
             13 => self.rpt_sample_time.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfBotProfileCountersL2 {
@@ -15385,6 +15069,7 @@ impl rt::Model for AfDeviceL2 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_bytes.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15397,14 +15082,9 @@ impl rt::Model for AfDeviceL2 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDeviceL2 {
@@ -15500,6 +15180,7 @@ impl rt::Model for AfDeviceL3 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_bytes.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15512,14 +15193,9 @@ impl rt::Model for AfDeviceL3 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDeviceL3 {
@@ -15615,6 +15291,7 @@ impl rt::Model for AfDeviceL4 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.total_bytes.as_field(),
             6 => self.total_requests.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15627,14 +15304,9 @@ impl rt::Model for AfDeviceL4 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.total_bytes.as_field_mut(),
             6 => self.total_requests.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfDeviceL4 {
@@ -15772,6 +15444,7 @@ impl rt::Model for AfHdxActiveApp1 {
             11 => self.rpt_sample_time.as_field(),
             12 => self.session_id.as_field(),
             13 => self.username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15791,14 +15464,9 @@ impl rt::Model for AfHdxActiveApp1 {
             11 => self.rpt_sample_time.as_field_mut(),
             12 => self.session_id.as_field_mut(),
             13 => self.username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveApp1 {
@@ -15916,6 +15584,7 @@ impl rt::Model for AfHdxActiveAppL1 {
             8 => self.rpt_sample_time.as_field(),
             9 => self.session_id.as_field(),
             10 => self.username.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -15932,14 +15601,9 @@ impl rt::Model for AfHdxActiveAppL1 {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.session_id.as_field_mut(),
             10 => self.username.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveAppL1 {
@@ -16345,6 +16009,7 @@ impl rt::Model for AfHdxActiveSession1 {
             67 => self.user_type.as_field(),
             68 => self.username.as_field(),
             69 => self.vpn_session_id.as_field(),
+            70 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16420,14 +16085,9 @@ impl rt::Model for AfHdxActiveSession1 {
             67 => self.user_type.as_field_mut(),
             68 => self.username.as_field_mut(),
             69 => self.vpn_session_id.as_field_mut(),
+            70 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSession1 {
@@ -16705,6 +16365,7 @@ impl rt::Model for AfHdxActiveSessionDetailsL2 {
             38 => self.total_bytes.as_field(),
             39 => self.username.as_field(),
             40 => self.vpn_session_id.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -16751,14 +16412,9 @@ impl rt::Model for AfHdxActiveSessionDetailsL2 {
             38 => self.total_bytes.as_field_mut(),
             39 => self.username.as_field_mut(),
             40 => self.vpn_session_id.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionDetailsL2 {
@@ -17060,6 +16716,7 @@ impl rt::Model for AfHdxActiveSessionDetailsL3 {
             38 => self.total_bytes.as_field(),
             39 => self.username.as_field(),
             40 => self.vpn_session_id.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17106,14 +16763,9 @@ impl rt::Model for AfHdxActiveSessionDetailsL3 {
             38 => self.total_bytes.as_field_mut(),
             39 => self.username.as_field_mut(),
             40 => self.vpn_session_id.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionDetailsL3 {
@@ -17415,6 +17067,7 @@ impl rt::Model for AfHdxActiveSessionDetailsL4 {
             38 => self.total_bytes.as_field(),
             39 => self.username.as_field(),
             40 => self.vpn_session_id.as_field(),
+            41 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17461,14 +17114,9 @@ impl rt::Model for AfHdxActiveSessionDetailsL4 {
             38 => self.total_bytes.as_field_mut(),
             39 => self.username.as_field_mut(),
             40 => self.vpn_session_id.as_field_mut(),
+            41 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionDetailsL4 {
@@ -17594,6 +17242,7 @@ impl rt::Model for AfHdxActiveSessionHopDistribution1 {
             10 => self.source_type.as_field(),
             11 => self.target.as_field(),
             12 => self.target_type.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17612,14 +17261,9 @@ impl rt::Model for AfHdxActiveSessionHopDistribution1 {
             10 => self.source_type.as_field_mut(),
             11 => self.target.as_field_mut(),
             12 => self.target_type.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionHopDistribution1 {
@@ -17745,6 +17389,7 @@ impl rt::Model for AfHdxActiveSessionHopDistributionNew1 {
             10 => self.source_type.as_field(),
             11 => self.target.as_field(),
             12 => self.target_type.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17763,14 +17408,9 @@ impl rt::Model for AfHdxActiveSessionHopDistributionNew1 {
             10 => self.source_type.as_field_mut(),
             11 => self.target.as_field_mut(),
             12 => self.target_type.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionHopDistributionNew1 {
@@ -17964,6 +17604,7 @@ impl rt::Model for AfHdxActiveSessionL1 {
             26 => self.session_setup_time.as_field(),
             27 => self.total_bytes.as_field(),
             28 => self.username.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -17998,14 +17639,9 @@ impl rt::Model for AfHdxActiveSessionL1 {
             26 => self.session_setup_time.as_field_mut(),
             27 => self.total_bytes.as_field_mut(),
             28 => self.username.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionL1 {
@@ -18127,6 +17763,7 @@ impl rt::Model for AfHdxActiveSessionMultiHop1 {
             8 => self.rpt_sample_time.as_field(),
             9 => self.server_rtt.as_field(),
             10 => self.session_id.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18143,14 +17780,9 @@ impl rt::Model for AfHdxActiveSessionMultiHop1 {
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.server_rtt.as_field_mut(),
             10 => self.session_id.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionMultiHop1 {
@@ -18244,6 +17876,7 @@ impl rt::Model for AfHdxActiveSessionMultiHopL1 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.server_rtt.as_field(),
             6 => self.session_id.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18256,14 +17889,9 @@ impl rt::Model for AfHdxActiveSessionMultiHopL1 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.server_rtt.as_field_mut(),
             6 => self.session_id.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxActiveSessionMultiHopL1 {
@@ -18363,6 +17991,7 @@ impl rt::Model for AfHdxAppDurationL2 {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18375,14 +18004,9 @@ impl rt::Model for AfHdxAppDurationL2 {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxAppDurationL2 {
@@ -18482,6 +18106,7 @@ impl rt::Model for AfHdxAppDurationL3 {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18494,14 +18119,9 @@ impl rt::Model for AfHdxAppDurationL3 {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxAppDurationL3 {
@@ -18601,6 +18221,7 @@ impl rt::Model for AfHdxAppDurationL4 {
             4 => self.ip_address.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18613,14 +18234,9 @@ impl rt::Model for AfHdxAppDurationL4 {
             4 => self.ip_address.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxAppDurationL4 {
@@ -18728,6 +18344,7 @@ impl rt::Model for AfHdxAppL2 {
             6 => self.rpt_sample_time.as_field(),
             7 => self.user_count.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18742,14 +18359,9 @@ impl rt::Model for AfHdxAppL2 {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.user_count.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxAppL2 {
@@ -18861,6 +18473,7 @@ impl rt::Model for AfHdxAppL3 {
             6 => self.rpt_sample_time.as_field(),
             7 => self.user_count.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -18875,14 +18488,9 @@ impl rt::Model for AfHdxAppL3 {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.user_count.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxAppL3 {
@@ -18994,6 +18602,7 @@ impl rt::Model for AfHdxAppL4 {
             6 => self.rpt_sample_time.as_field(),
             7 => self.user_count.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19008,14 +18617,9 @@ impl rt::Model for AfHdxAppL4 {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.user_count.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxAppL4 {
@@ -19121,6 +18725,7 @@ impl rt::Model for AfHdxChannelL2 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.username.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19134,14 +18739,9 @@ impl rt::Model for AfHdxChannelL2 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.username.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxChannelL2 {
@@ -19247,6 +18847,7 @@ impl rt::Model for AfHdxChannelL3 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.username.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19260,14 +18861,9 @@ impl rt::Model for AfHdxChannelL3 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.username.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxChannelL3 {
@@ -19373,6 +18969,7 @@ impl rt::Model for AfHdxChannelL4 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.total_bytes.as_field(),
             7 => self.username.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19386,14 +18983,9 @@ impl rt::Model for AfHdxChannelL4 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.total_bytes.as_field_mut(),
             7 => self.username.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxChannelL4 {
@@ -19523,6 +19115,7 @@ impl rt::Model for AfHdxClientL2 {
             10 => self.user_agent.as_field(),
             11 => self.user_count.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19541,14 +19134,9 @@ impl rt::Model for AfHdxClientL2 {
             10 => self.user_agent.as_field_mut(),
             11 => self.user_count.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxClientL2 {
@@ -19684,6 +19272,7 @@ impl rt::Model for AfHdxClientL3 {
             10 => self.user_agent.as_field(),
             11 => self.user_count.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19702,14 +19291,9 @@ impl rt::Model for AfHdxClientL3 {
             10 => self.user_agent.as_field_mut(),
             11 => self.user_count.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxClientL3 {
@@ -19845,6 +19429,7 @@ impl rt::Model for AfHdxClientL4 {
             10 => self.user_agent.as_field(),
             11 => self.user_count.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -19863,14 +19448,9 @@ impl rt::Model for AfHdxClientL4 {
             10 => self.user_agent.as_field_mut(),
             11 => self.user_count.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxClientL4 {
@@ -20032,6 +19612,7 @@ impl rt::Model for AfHdxDesktopL2 {
             15 => self.server_total_rtt.as_field(),
             16 => self.total_bytes.as_field(),
             17 => self.username.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20055,14 +19636,9 @@ impl rt::Model for AfHdxDesktopL2 {
             15 => self.server_total_rtt.as_field_mut(),
             16 => self.total_bytes.as_field_mut(),
             17 => self.username.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxDesktopL2 {
@@ -20226,6 +19802,7 @@ impl rt::Model for AfHdxDesktopL3 {
             15 => self.server_total_rtt.as_field(),
             16 => self.total_bytes.as_field(),
             17 => self.username.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20249,14 +19826,9 @@ impl rt::Model for AfHdxDesktopL3 {
             15 => self.server_total_rtt.as_field_mut(),
             16 => self.total_bytes.as_field_mut(),
             17 => self.username.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxDesktopL3 {
@@ -20420,6 +19992,7 @@ impl rt::Model for AfHdxDesktopL4 {
             15 => self.server_total_rtt.as_field(),
             16 => self.total_bytes.as_field(),
             17 => self.username.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20443,14 +20016,9 @@ impl rt::Model for AfHdxDesktopL4 {
             15 => self.server_total_rtt.as_field_mut(),
             16 => self.total_bytes.as_field_mut(),
             17 => self.username.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxDesktopL4 {
@@ -20582,6 +20150,7 @@ impl rt::Model for AfHdxDeviceL2 {
             10 => self.rpt_sample_time.as_field(),
             11 => self.user_count.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20600,14 +20169,9 @@ impl rt::Model for AfHdxDeviceL2 {
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.user_count.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxDeviceL2 {
@@ -20743,6 +20307,7 @@ impl rt::Model for AfHdxDeviceL3 {
             10 => self.rpt_sample_time.as_field(),
             11 => self.user_count.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20761,14 +20326,9 @@ impl rt::Model for AfHdxDeviceL3 {
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.user_count.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxDeviceL3 {
@@ -20904,6 +20464,7 @@ impl rt::Model for AfHdxDeviceL4 {
             10 => self.rpt_sample_time.as_field(),
             11 => self.user_count.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -20922,14 +20483,9 @@ impl rt::Model for AfHdxDeviceL4 {
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.user_count.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxDeviceL4 {
@@ -21155,6 +20711,7 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL2 {
             29 => self.skipflow_count.as_field(),
             30 => self.total_bytes.as_field(),
             31 => self.username.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21192,14 +20749,9 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL2 {
             29 => self.skipflow_count.as_field_mut(),
             30 => self.total_bytes.as_field_mut(),
             31 => self.username.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxIcaSessionStateDetailsL2 {
@@ -21447,6 +20999,7 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL3 {
             29 => self.skipflow_count.as_field(),
             30 => self.total_bytes.as_field(),
             31 => self.username.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21484,14 +21037,9 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL3 {
             29 => self.skipflow_count.as_field_mut(),
             30 => self.total_bytes.as_field_mut(),
             31 => self.username.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxIcaSessionStateDetailsL3 {
@@ -21739,6 +21287,7 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL4 {
             29 => self.skipflow_count.as_field(),
             30 => self.total_bytes.as_field(),
             31 => self.username.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21776,14 +21325,9 @@ impl rt::Model for AfHdxIcaSessionStateDetailsL4 {
             29 => self.skipflow_count.as_field_mut(),
             30 => self.total_bytes.as_field_mut(),
             31 => self.username.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxIcaSessionStateDetailsL4 {
@@ -21877,6 +21421,7 @@ impl rt::Model for AfHdxIcaSessionStateL2 {
             4 => self.reason_id.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.skipflow_count.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -21889,14 +21434,9 @@ impl rt::Model for AfHdxIcaSessionStateL2 {
             4 => self.reason_id.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.skipflow_count.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxIcaSessionStateL2 {
@@ -21996,6 +21536,7 @@ impl rt::Model for AfHdxIcaSessionStateL3 {
             4 => self.reason_id.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.skipflow_count.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22008,14 +21549,9 @@ impl rt::Model for AfHdxIcaSessionStateL3 {
             4 => self.reason_id.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.skipflow_count.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxIcaSessionStateL3 {
@@ -22115,6 +21651,7 @@ impl rt::Model for AfHdxIcaSessionStateL4 {
             4 => self.reason_id.as_field(),
             5 => self.rpt_sample_time.as_field(),
             6 => self.skipflow_count.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22127,14 +21664,9 @@ impl rt::Model for AfHdxIcaSessionStateL4 {
             4 => self.reason_id.as_field_mut(),
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.skipflow_count.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxIcaSessionStateL4 {
@@ -22246,6 +21778,7 @@ impl rt::Model for AfHdxL7LatencyUpdateL2 {
             7 => self.l7_max_server_breach_latency.as_field(),
             8 => self.rpt_sample_time.as_field(),
             9 => self.session_id.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22261,14 +21794,9 @@ impl rt::Model for AfHdxL7LatencyUpdateL2 {
             7 => self.l7_max_server_breach_latency.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.session_id.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxL7LatencyUpdateL2 {
@@ -22386,6 +21914,7 @@ impl rt::Model for AfHdxL7LatencyUpdateL3 {
             7 => self.l7_max_server_breach_latency.as_field(),
             8 => self.rpt_sample_time.as_field(),
             9 => self.session_id.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22401,14 +21930,9 @@ impl rt::Model for AfHdxL7LatencyUpdateL3 {
             7 => self.l7_max_server_breach_latency.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.session_id.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxL7LatencyUpdateL3 {
@@ -22526,6 +22050,7 @@ impl rt::Model for AfHdxL7LatencyUpdateL4 {
             7 => self.l7_max_server_breach_latency.as_field(),
             8 => self.rpt_sample_time.as_field(),
             9 => self.session_id.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22541,14 +22066,9 @@ impl rt::Model for AfHdxL7LatencyUpdateL4 {
             7 => self.l7_max_server_breach_latency.as_field_mut(),
             8 => self.rpt_sample_time.as_field_mut(),
             9 => self.session_id.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxL7LatencyUpdateL4 {
@@ -22662,6 +22182,7 @@ impl rt::Model for AfHdxSessionL2 {
             9 => self.non_edt_count.as_field(),
             10 => self.rpt_sample_time.as_field(),
             11 => self.session_count.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22679,14 +22200,9 @@ impl rt::Model for AfHdxSessionL2 {
             9 => self.non_edt_count.as_field_mut(),
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.session_count.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxSessionL2 {
@@ -22812,6 +22328,7 @@ impl rt::Model for AfHdxSessionL3 {
             9 => self.non_edt_count.as_field(),
             10 => self.rpt_sample_time.as_field(),
             11 => self.session_count.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22829,14 +22346,9 @@ impl rt::Model for AfHdxSessionL3 {
             9 => self.non_edt_count.as_field_mut(),
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.session_count.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxSessionL3 {
@@ -22962,6 +22474,7 @@ impl rt::Model for AfHdxSessionL4 {
             9 => self.non_edt_count.as_field(),
             10 => self.rpt_sample_time.as_field(),
             11 => self.session_count.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -22979,14 +22492,9 @@ impl rt::Model for AfHdxSessionL4 {
             9 => self.non_edt_count.as_field_mut(),
             10 => self.rpt_sample_time.as_field_mut(),
             11 => self.session_count.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxSessionL4 {
@@ -23342,6 +22850,7 @@ impl rt::Model for AfHdxTerminatedSessionL1 {
             60 => self.usb_status.as_field(),
             61 => self.user_type.as_field(),
             62 => self.username.as_field(),
+            63 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23410,14 +22919,9 @@ impl rt::Model for AfHdxTerminatedSessionL1 {
             60 => self.usb_status.as_field_mut(),
             61 => self.user_type.as_field_mut(),
             62 => self.username.as_field_mut(),
+            63 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxTerminatedSessionL1 {
@@ -23801,6 +23305,7 @@ impl rt::Model for AfHdxTerminatedSessionL2 {
             62 => self.usb_status.as_field(),
             63 => self.user_type.as_field(),
             64 => self.username.as_field(),
+            65 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -23871,14 +23376,9 @@ impl rt::Model for AfHdxTerminatedSessionL2 {
             62 => self.usb_status.as_field_mut(),
             63 => self.user_type.as_field_mut(),
             64 => self.username.as_field_mut(),
+            65 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxTerminatedSessionL2 {
@@ -24290,6 +23790,7 @@ impl rt::Model for AfHdxTerminatedSessionL3 {
             62 => self.usb_status.as_field(),
             63 => self.user_type.as_field(),
             64 => self.username.as_field(),
+            65 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24360,14 +23861,9 @@ impl rt::Model for AfHdxTerminatedSessionL3 {
             62 => self.usb_status.as_field_mut(),
             63 => self.user_type.as_field_mut(),
             64 => self.username.as_field_mut(),
+            65 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxTerminatedSessionL3 {
@@ -24779,6 +24275,7 @@ impl rt::Model for AfHdxTerminatedSessionL4 {
             62 => self.usb_status.as_field(),
             63 => self.user_type.as_field(),
             64 => self.username.as_field(),
+            65 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24849,14 +24346,9 @@ impl rt::Model for AfHdxTerminatedSessionL4 {
             62 => self.usb_status.as_field_mut(),
             63 => self.user_type.as_field_mut(),
             64 => self.username.as_field_mut(),
+            65 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxTerminatedSessionL4 {
@@ -24962,6 +24454,7 @@ impl rt::Model for AfHdxUserDurationL2 {
             6 => self.rpt_sample_time.as_field(),
             7 => self.usage_duration.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -24976,14 +24469,9 @@ impl rt::Model for AfHdxUserDurationL2 {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.usage_duration.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxUserDurationL2 {
@@ -25095,6 +24583,7 @@ impl rt::Model for AfHdxUserDurationL3 {
             6 => self.rpt_sample_time.as_field(),
             7 => self.usage_duration.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25109,14 +24598,9 @@ impl rt::Model for AfHdxUserDurationL3 {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.usage_duration.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxUserDurationL3 {
@@ -25228,6 +24712,7 @@ impl rt::Model for AfHdxUserDurationL4 {
             6 => self.rpt_sample_time.as_field(),
             7 => self.usage_duration.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25242,14 +24727,9 @@ impl rt::Model for AfHdxUserDurationL4 {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.usage_duration.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxUserDurationL4 {
@@ -25517,6 +24997,7 @@ impl rt::Model for AfHdxUserL2 {
             37 => self.user_count.as_field(),
             38 => self.user_type.as_field(),
             39 => self.username.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25562,14 +25043,9 @@ impl rt::Model for AfHdxUserL2 {
             37 => self.user_count.as_field_mut(),
             38 => self.user_type.as_field_mut(),
             39 => self.username.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxUserL2 {
@@ -25865,6 +25341,7 @@ impl rt::Model for AfHdxUserL3 {
             37 => self.user_count.as_field(),
             38 => self.user_type.as_field(),
             39 => self.username.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -25910,14 +25387,9 @@ impl rt::Model for AfHdxUserL3 {
             37 => self.user_count.as_field_mut(),
             38 => self.user_type.as_field_mut(),
             39 => self.username.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxUserL3 {
@@ -26213,6 +25685,7 @@ impl rt::Model for AfHdxUserL4 {
             37 => self.user_count.as_field(),
             38 => self.user_type.as_field(),
             39 => self.username.as_field(),
+            40 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26258,14 +25731,9 @@ impl rt::Model for AfHdxUserL4 {
             37 => self.user_count.as_field_mut(),
             38 => self.user_type.as_field_mut(),
             39 => self.username.as_field_mut(),
+            40 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfHdxUserL4 {
@@ -26357,6 +25825,7 @@ impl rt::Model for AfPolicyHitsCounterL2 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.rule.as_field(),
             7 => self.schema_type.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26370,14 +25839,9 @@ impl rt::Model for AfPolicyHitsCounterL2 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.schema_type.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfPolicyHitsCounterL2 {
@@ -26469,6 +25933,7 @@ impl rt::Model for AfPolicyHitsCounterL3 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.rule.as_field(),
             7 => self.schema_type.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26482,14 +25947,9 @@ impl rt::Model for AfPolicyHitsCounterL3 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.schema_type.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfPolicyHitsCounterL3 {
@@ -26581,6 +26041,7 @@ impl rt::Model for AfPolicyHitsCounterL4 {
             5 => self.rpt_sample_time.as_field(),
             6 => self.rule.as_field(),
             7 => self.schema_type.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26594,14 +26055,9 @@ impl rt::Model for AfPolicyHitsCounterL4 {
             5 => self.rpt_sample_time.as_field_mut(),
             6 => self.rule.as_field_mut(),
             7 => self.schema_type.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfPolicyHitsCounterL4 {
@@ -26737,6 +26193,7 @@ impl rt::Model for AfProfileSafetyConfigL2 {
             13 => self.sig_rule_id.as_field(),
             14 => self.sig_rule_logstring.as_field(),
             15 => self.stat_flag.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26758,14 +26215,9 @@ impl rt::Model for AfProfileSafetyConfigL2 {
             13 => self.sig_rule_id.as_field_mut(),
             14 => self.sig_rule_logstring.as_field_mut(),
             15 => self.stat_flag.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfProfileSafetyConfigL2 {
@@ -26913,6 +26365,7 @@ impl rt::Model for AfProfileSafetyConfigL3 {
             13 => self.sig_rule_id.as_field(),
             14 => self.sig_rule_logstring.as_field(),
             15 => self.stat_flag.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -26934,14 +26387,9 @@ impl rt::Model for AfProfileSafetyConfigL3 {
             13 => self.sig_rule_id.as_field_mut(),
             14 => self.sig_rule_logstring.as_field_mut(),
             15 => self.stat_flag.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfProfileSafetyConfigL3 {
@@ -27089,6 +26537,7 @@ impl rt::Model for AfProfileSafetyConfigL4 {
             13 => self.sig_rule_id.as_field(),
             14 => self.sig_rule_logstring.as_field(),
             15 => self.stat_flag.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27110,14 +26559,9 @@ impl rt::Model for AfProfileSafetyConfigL4 {
             13 => self.sig_rule_id.as_field_mut(),
             14 => self.sig_rule_logstring.as_field_mut(),
             15 => self.stat_flag.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfProfileSafetyConfigL4 {
@@ -27291,6 +26735,7 @@ impl rt::Model for AfProfileSafetyDataL2 {
             19 => self.sig_log_count.as_field(),
             20 => self.sig_safety_index.as_field(),
             21 => self.sig_stat_count.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27318,14 +26763,9 @@ impl rt::Model for AfProfileSafetyDataL2 {
             19 => self.sig_log_count.as_field_mut(),
             20 => self.sig_safety_index.as_field_mut(),
             21 => self.sig_stat_count.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfProfileSafetyDataL2 {
@@ -27513,6 +26953,7 @@ impl rt::Model for AfProfileSafetyDataL3 {
             19 => self.sig_log_count.as_field(),
             20 => self.sig_safety_index.as_field(),
             21 => self.sig_stat_count.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27540,14 +26981,9 @@ impl rt::Model for AfProfileSafetyDataL3 {
             19 => self.sig_log_count.as_field_mut(),
             20 => self.sig_safety_index.as_field_mut(),
             21 => self.sig_stat_count.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfProfileSafetyDataL3 {
@@ -27735,6 +27171,7 @@ impl rt::Model for AfProfileSafetyDataL4 {
             19 => self.sig_log_count.as_field(),
             20 => self.sig_safety_index.as_field(),
             21 => self.sig_stat_count.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27762,14 +27199,9 @@ impl rt::Model for AfProfileSafetyDataL4 {
             19 => self.sig_log_count.as_field_mut(),
             20 => self.sig_safety_index.as_field_mut(),
             21 => self.sig_stat_count.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfProfileSafetyDataL4 {
@@ -27919,6 +27351,7 @@ impl rt::Model for AfSecurityLogExpressionL2 {
             12 => self.source_ip_address.as_field(),
             13 => self.src_ip_address_str.as_field(),
             14 => self.transaction_id.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -27939,14 +27372,9 @@ impl rt::Model for AfSecurityLogExpressionL2 {
             12 => self.source_ip_address.as_field_mut(),
             13 => self.src_ip_address_str.as_field_mut(),
             14 => self.transaction_id.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSecurityLogExpressionL2 {
@@ -28096,6 +27524,7 @@ impl rt::Model for AfSecurityLogExpressionL3 {
             12 => self.source_ip_address.as_field(),
             13 => self.src_ip_address_str.as_field(),
             14 => self.transaction_id.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28116,14 +27545,9 @@ impl rt::Model for AfSecurityLogExpressionL3 {
             12 => self.source_ip_address.as_field_mut(),
             13 => self.src_ip_address_str.as_field_mut(),
             14 => self.transaction_id.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSecurityLogExpressionL3 {
@@ -28273,6 +27697,7 @@ impl rt::Model for AfSecurityLogExpressionL4 {
             12 => self.source_ip_address.as_field(),
             13 => self.src_ip_address_str.as_field(),
             14 => self.transaction_id.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28293,14 +27718,9 @@ impl rt::Model for AfSecurityLogExpressionL4 {
             12 => self.source_ip_address.as_field_mut(),
             13 => self.src_ip_address_str.as_field_mut(),
             14 => self.transaction_id.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSecurityLogExpressionL4 {
@@ -28450,6 +27870,7 @@ impl rt::Model for AfSecuritySummaryL2 {
             13 => self.medium_threat.as_field(),
             14 => self.rpt_sample_time.as_field(),
             15 => self.total_attacks.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28471,14 +27892,9 @@ impl rt::Model for AfSecuritySummaryL2 {
             13 => self.medium_threat.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
             15 => self.total_attacks.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSecuritySummaryL2 {
@@ -28632,6 +28048,7 @@ impl rt::Model for AfSecuritySummaryL3 {
             13 => self.medium_threat.as_field(),
             14 => self.rpt_sample_time.as_field(),
             15 => self.total_attacks.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28653,14 +28070,9 @@ impl rt::Model for AfSecuritySummaryL3 {
             13 => self.medium_threat.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
             15 => self.total_attacks.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSecuritySummaryL3 {
@@ -28814,6 +28226,7 @@ impl rt::Model for AfSecuritySummaryL4 {
             13 => self.medium_threat.as_field(),
             14 => self.rpt_sample_time.as_field(),
             15 => self.total_attacks.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28835,14 +28248,9 @@ impl rt::Model for AfSecuritySummaryL4 {
             13 => self.medium_threat.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
             15 => self.total_attacks.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSecuritySummaryL4 {
@@ -28966,6 +28374,7 @@ impl rt::Model for AfSslErrorL2 {
             10 => self.total_requests.as_field(),
             11 => self.unsupportedciphers.as_field(),
             12 => self.vservername.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -28984,14 +28393,9 @@ impl rt::Model for AfSslErrorL2 {
             10 => self.total_requests.as_field_mut(),
             11 => self.unsupportedciphers.as_field_mut(),
             12 => self.vservername.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSslErrorL2 {
@@ -29115,6 +28519,7 @@ impl rt::Model for AfSslErrorL3 {
             10 => self.total_requests.as_field(),
             11 => self.unsupportedciphers.as_field(),
             12 => self.vservername.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29133,14 +28538,9 @@ impl rt::Model for AfSslErrorL3 {
             10 => self.total_requests.as_field_mut(),
             11 => self.unsupportedciphers.as_field_mut(),
             12 => self.vservername.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSslErrorL3 {
@@ -29264,6 +28664,7 @@ impl rt::Model for AfSslErrorL4 {
             10 => self.total_requests.as_field(),
             11 => self.unsupportedciphers.as_field(),
             12 => self.vservername.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29282,14 +28683,9 @@ impl rt::Model for AfSslErrorL4 {
             10 => self.total_requests.as_field_mut(),
             11 => self.unsupportedciphers.as_field_mut(),
             12 => self.vservername.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSslErrorL4 {
@@ -29425,6 +28821,7 @@ impl rt::Model for AfSwgDomainSummaryL2 {
             12 => self.url_group_category.as_field(),
             13 => self.url_reputation.as_field(),
             14 => self.user_agent.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29445,14 +28842,9 @@ impl rt::Model for AfSwgDomainSummaryL2 {
             12 => self.url_group_category.as_field_mut(),
             13 => self.url_reputation.as_field_mut(),
             14 => self.user_agent.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgDomainSummaryL2 {
@@ -29600,6 +28992,7 @@ impl rt::Model for AfSwgDomainSummaryL3 {
             12 => self.url_group_category.as_field(),
             13 => self.url_reputation.as_field(),
             14 => self.user_agent.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29620,14 +29013,9 @@ impl rt::Model for AfSwgDomainSummaryL3 {
             12 => self.url_group_category.as_field_mut(),
             13 => self.url_reputation.as_field_mut(),
             14 => self.user_agent.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgDomainSummaryL3 {
@@ -29775,6 +29163,7 @@ impl rt::Model for AfSwgDomainSummaryL4 {
             12 => self.url_group_category.as_field(),
             13 => self.url_reputation.as_field(),
             14 => self.user_agent.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29795,14 +29184,9 @@ impl rt::Model for AfSwgDomainSummaryL4 {
             12 => self.url_group_category.as_field_mut(),
             13 => self.url_reputation.as_field_mut(),
             14 => self.user_agent.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgDomainSummaryL4 {
@@ -29920,6 +29304,7 @@ impl rt::Model for AfSwgSslDetailsL2 {
             8 => self.total_not_attempted.as_field(),
             9 => self.total_not_intercepted.as_field(),
             10 => self.user_name.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -29936,14 +29321,9 @@ impl rt::Model for AfSwgSslDetailsL2 {
             8 => self.total_not_attempted.as_field_mut(),
             9 => self.total_not_intercepted.as_field_mut(),
             10 => self.user_name.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgSslDetailsL2 {
@@ -30067,6 +29447,7 @@ impl rt::Model for AfSwgSslDetailsL3 {
             8 => self.total_not_attempted.as_field(),
             9 => self.total_not_intercepted.as_field(),
             10 => self.user_name.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30083,14 +29464,9 @@ impl rt::Model for AfSwgSslDetailsL3 {
             8 => self.total_not_attempted.as_field_mut(),
             9 => self.total_not_intercepted.as_field_mut(),
             10 => self.user_name.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgSslDetailsL3 {
@@ -30214,6 +29590,7 @@ impl rt::Model for AfSwgSslDetailsL4 {
             8 => self.total_not_attempted.as_field(),
             9 => self.total_not_intercepted.as_field(),
             10 => self.user_name.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30230,14 +29607,9 @@ impl rt::Model for AfSwgSslDetailsL4 {
             8 => self.total_not_attempted.as_field_mut(),
             9 => self.total_not_intercepted.as_field_mut(),
             10 => self.user_name.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgSslDetailsL4 {
@@ -30449,6 +29821,7 @@ impl rt::Model for AfSwgTransDetailsL2 {
             26 => self.user_agent.as_field(),
             27 => self.user_name.as_field(),
             28 => self.vserver_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30483,14 +29856,9 @@ impl rt::Model for AfSwgTransDetailsL2 {
             26 => self.user_agent.as_field_mut(),
             27 => self.user_name.as_field_mut(),
             28 => self.vserver_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgTransDetailsL2 {
@@ -30718,6 +30086,7 @@ impl rt::Model for AfSwgTransDetailsL3 {
             26 => self.user_agent.as_field(),
             27 => self.user_name.as_field(),
             28 => self.vserver_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -30752,14 +30121,9 @@ impl rt::Model for AfSwgTransDetailsL3 {
             26 => self.user_agent.as_field_mut(),
             27 => self.user_name.as_field_mut(),
             28 => self.vserver_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgTransDetailsL3 {
@@ -30987,6 +30351,7 @@ impl rt::Model for AfSwgTransDetailsL4 {
             26 => self.user_agent.as_field(),
             27 => self.user_name.as_field(),
             28 => self.vserver_name.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31021,14 +30386,9 @@ impl rt::Model for AfSwgTransDetailsL4 {
             26 => self.user_agent.as_field_mut(),
             27 => self.user_name.as_field_mut(),
             28 => self.vserver_name.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgTransDetailsL4 {
@@ -31210,6 +30570,7 @@ impl rt::Model for AfSwgUserDetailsL2 {
             19 => self.url_repu_level_3_count.as_field(),
             20 => self.url_repu_level_4_count.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31237,14 +30598,9 @@ impl rt::Model for AfSwgUserDetailsL2 {
             19 => self.url_repu_level_3_count.as_field_mut(),
             20 => self.url_repu_level_4_count.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgUserDetailsL2 {
@@ -31432,6 +30788,7 @@ impl rt::Model for AfSwgUserDetailsL3 {
             19 => self.url_repu_level_3_count.as_field(),
             20 => self.url_repu_level_4_count.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31459,14 +30816,9 @@ impl rt::Model for AfSwgUserDetailsL3 {
             19 => self.url_repu_level_3_count.as_field_mut(),
             20 => self.url_repu_level_4_count.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgUserDetailsL3 {
@@ -31654,6 +31006,7 @@ impl rt::Model for AfSwgUserDetailsL4 {
             19 => self.url_repu_level_3_count.as_field(),
             20 => self.url_repu_level_4_count.as_field(),
             21 => self.user_name.as_field(),
+            22 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31681,14 +31034,9 @@ impl rt::Model for AfSwgUserDetailsL4 {
             19 => self.url_repu_level_3_count.as_field_mut(),
             20 => self.url_repu_level_4_count.as_field_mut(),
             21 => self.user_name.as_field_mut(),
+            22 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgUserDetailsL4 {
@@ -31824,6 +31172,7 @@ impl rt::Model for AfSwgUserSummaryL2 {
             12 => self.url_reputation.as_field(),
             13 => self.user_agent.as_field(),
             14 => self.user_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -31844,14 +31193,9 @@ impl rt::Model for AfSwgUserSummaryL2 {
             12 => self.url_reputation.as_field_mut(),
             13 => self.user_agent.as_field_mut(),
             14 => self.user_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgUserSummaryL2 {
@@ -31999,6 +31343,7 @@ impl rt::Model for AfSwgUserSummaryL3 {
             12 => self.url_reputation.as_field(),
             13 => self.user_agent.as_field(),
             14 => self.user_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32019,14 +31364,9 @@ impl rt::Model for AfSwgUserSummaryL3 {
             12 => self.url_reputation.as_field_mut(),
             13 => self.user_agent.as_field_mut(),
             14 => self.user_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgUserSummaryL3 {
@@ -32174,6 +31514,7 @@ impl rt::Model for AfSwgUserSummaryL4 {
             12 => self.url_reputation.as_field(),
             13 => self.user_agent.as_field(),
             14 => self.user_name.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32194,14 +31535,9 @@ impl rt::Model for AfSwgUserSummaryL4 {
             12 => self.url_reputation.as_field_mut(),
             13 => self.user_agent.as_field_mut(),
             14 => self.user_name.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSwgUserSummaryL4 {
@@ -32301,6 +31637,7 @@ impl rt::Model for AfSystemSafetyConfigL2 {
             6 => self.sub_group.as_field(),
             7 => self.sys_group.as_field(),
             8 => self.system_safety_index.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32315,14 +31652,9 @@ impl rt::Model for AfSystemSafetyConfigL2 {
             6 => self.sub_group.as_field_mut(),
             7 => self.sys_group.as_field_mut(),
             8 => self.system_safety_index.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSystemSafetyConfigL2 {
@@ -32434,6 +31766,7 @@ impl rt::Model for AfSystemSafetyConfigL3 {
             6 => self.sub_group.as_field(),
             7 => self.sys_group.as_field(),
             8 => self.system_safety_index.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32448,14 +31781,9 @@ impl rt::Model for AfSystemSafetyConfigL3 {
             6 => self.sub_group.as_field_mut(),
             7 => self.sys_group.as_field_mut(),
             8 => self.system_safety_index.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSystemSafetyConfigL3 {
@@ -32567,6 +31895,7 @@ impl rt::Model for AfSystemSafetyConfigL4 {
             6 => self.sub_group.as_field(),
             7 => self.sys_group.as_field(),
             8 => self.system_safety_index.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32581,14 +31910,9 @@ impl rt::Model for AfSystemSafetyConfigL4 {
             6 => self.sub_group.as_field_mut(),
             7 => self.sys_group.as_field_mut(),
             8 => self.system_safety_index.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfSystemSafetyConfigL4 {
@@ -32682,6 +32006,7 @@ impl rt::Model for AfTemplates {
             4 => self.template_field_name.as_field(),
             5 => self.template_id.as_field(),
             6 => self.template_rx_time.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32694,14 +32019,9 @@ impl rt::Model for AfTemplates {
             4 => self.template_field_name.as_field_mut(),
             5 => self.template_id.as_field_mut(),
             6 => self.template_rx_time.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfTemplates {
@@ -32923,6 +32243,7 @@ impl rt::Model for AfThreatDataL2 {
             27 => self.violation_action.as_field(),
             28 => self.violation_category.as_field(),
             29 => self.violation_type.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -32958,14 +32279,9 @@ impl rt::Model for AfThreatDataL2 {
             27 => self.violation_action.as_field_mut(),
             28 => self.violation_category.as_field_mut(),
             29 => self.violation_type.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfThreatDataL2 {
@@ -33193,6 +32509,7 @@ impl rt::Model for AfThreatDataL3 {
             27 => self.violation_action.as_field(),
             28 => self.violation_category.as_field(),
             29 => self.violation_type.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -33228,14 +32545,9 @@ impl rt::Model for AfThreatDataL3 {
             27 => self.violation_action.as_field_mut(),
             28 => self.violation_category.as_field_mut(),
             29 => self.violation_type.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfThreatDataL3 {
@@ -33463,6 +32775,7 @@ impl rt::Model for AfThreatDataL4 {
             27 => self.violation_action.as_field(),
             28 => self.violation_category.as_field(),
             29 => self.violation_type.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -33498,14 +32811,9 @@ impl rt::Model for AfThreatDataL4 {
             27 => self.violation_action.as_field_mut(),
             28 => self.violation_category.as_field_mut(),
             29 => self.violation_type.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfThreatDataL4 {
@@ -33785,6 +33093,7 @@ impl rt::Model for AfThreatExporterDataL2 {
             40 => self.violation_threat_index.as_field(),
             41 => self.violation_type.as_field(),
             42 => self.violation_value.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -33833,14 +33142,9 @@ impl rt::Model for AfThreatExporterDataL2 {
             40 => self.violation_threat_index.as_field_mut(),
             41 => self.violation_type.as_field_mut(),
             42 => self.violation_value.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfThreatExporterDataL2 {
@@ -34148,6 +33452,7 @@ impl rt::Model for AfThreatExporterDataL3 {
             40 => self.violation_threat_index.as_field(),
             41 => self.violation_type.as_field(),
             42 => self.violation_value.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -34196,14 +33501,9 @@ impl rt::Model for AfThreatExporterDataL3 {
             40 => self.violation_threat_index.as_field_mut(),
             41 => self.violation_type.as_field_mut(),
             42 => self.violation_value.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfThreatExporterDataL3 {
@@ -34511,6 +33811,7 @@ impl rt::Model for AfThreatExporterDataL4 {
             40 => self.violation_threat_index.as_field(),
             41 => self.violation_type.as_field(),
             42 => self.violation_value.as_field(),
+            43 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -34559,14 +33860,9 @@ impl rt::Model for AfThreatExporterDataL4 {
             40 => self.violation_threat_index.as_field_mut(),
             41 => self.violation_type.as_field_mut(),
             42 => self.violation_value.as_field_mut(),
+            43 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfThreatExporterDataL4 {
@@ -34762,6 +34058,7 @@ impl rt::Model for AfVpnActiveSession1 {
             21 => self.vip_ipaddress.as_field(),
             22 => self.vip_ipaddress_str.as_field(),
             23 => self.vpn_fqdn.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -34791,14 +34088,9 @@ impl rt::Model for AfVpnActiveSession1 {
             21 => self.vip_ipaddress.as_field_mut(),
             22 => self.vip_ipaddress_str.as_field_mut(),
             23 => self.vpn_fqdn.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnActiveSession1 {
@@ -34914,6 +34206,7 @@ impl rt::Model for AfVpnActiveSessionCountL2 {
             7 => self.rpt_sample_time.as_field(),
             8 => self.session_count.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -34929,14 +34222,9 @@ impl rt::Model for AfVpnActiveSessionCountL2 {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.session_count.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnActiveSessionCountL2 {
@@ -35054,6 +34342,7 @@ impl rt::Model for AfVpnActiveSessionCountL3 {
             7 => self.rpt_sample_time.as_field(),
             8 => self.session_count.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -35069,14 +34358,9 @@ impl rt::Model for AfVpnActiveSessionCountL3 {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.session_count.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnActiveSessionCountL3 {
@@ -35194,6 +34478,7 @@ impl rt::Model for AfVpnActiveSessionCountL4 {
             7 => self.rpt_sample_time.as_field(),
             8 => self.session_count.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -35209,14 +34494,9 @@ impl rt::Model for AfVpnActiveSessionCountL4 {
             7 => self.rpt_sample_time.as_field_mut(),
             8 => self.session_count.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnActiveSessionCountL4 {
@@ -35378,6 +34658,7 @@ impl rt::Model for AfVpnAppL2 {
             15 => self.vip_ipaddress.as_field(),
             16 => self.vip_ipaddress_str.as_field(),
             17 => self.vpn_fqdn.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -35401,14 +34682,9 @@ impl rt::Model for AfVpnAppL2 {
             15 => self.vip_ipaddress.as_field_mut(),
             16 => self.vip_ipaddress_str.as_field_mut(),
             17 => self.vpn_fqdn.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnAppL2 {
@@ -35570,6 +34846,7 @@ impl rt::Model for AfVpnAppL3 {
             15 => self.vip_ipaddress.as_field(),
             16 => self.vip_ipaddress_str.as_field(),
             17 => self.vpn_fqdn.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -35593,14 +34870,9 @@ impl rt::Model for AfVpnAppL3 {
             15 => self.vip_ipaddress.as_field_mut(),
             16 => self.vip_ipaddress_str.as_field_mut(),
             17 => self.vpn_fqdn.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnAppL3 {
@@ -35762,6 +35034,7 @@ impl rt::Model for AfVpnAppL4 {
             15 => self.vip_ipaddress.as_field(),
             16 => self.vip_ipaddress_str.as_field(),
             17 => self.vpn_fqdn.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -35785,14 +35058,9 @@ impl rt::Model for AfVpnAppL4 {
             15 => self.vip_ipaddress.as_field_mut(),
             16 => self.vip_ipaddress_str.as_field_mut(),
             17 => self.vpn_fqdn.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnAppL4 {
@@ -36060,6 +35328,7 @@ impl rt::Model for AfVpnErrorDetailsL2 {
             36 => self.username.as_field(),
             37 => self.vpn_fqdn.as_field(),
             38 => self.vpn_server_name.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36104,14 +35373,9 @@ impl rt::Model for AfVpnErrorDetailsL2 {
             36 => self.username.as_field_mut(),
             37 => self.vpn_fqdn.as_field_mut(),
             38 => self.vpn_server_name.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnErrorDetailsL2 {
@@ -36379,6 +35643,7 @@ impl rt::Model for AfVpnErrorDetailsL3 {
             36 => self.username.as_field(),
             37 => self.vpn_fqdn.as_field(),
             38 => self.vpn_server_name.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36423,14 +35688,9 @@ impl rt::Model for AfVpnErrorDetailsL3 {
             36 => self.username.as_field_mut(),
             37 => self.vpn_fqdn.as_field_mut(),
             38 => self.vpn_server_name.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnErrorDetailsL3 {
@@ -36698,6 +35958,7 @@ impl rt::Model for AfVpnErrorDetailsL4 {
             36 => self.username.as_field(),
             37 => self.vpn_fqdn.as_field(),
             38 => self.vpn_server_name.as_field(),
+            39 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36742,14 +36003,9 @@ impl rt::Model for AfVpnErrorDetailsL4 {
             36 => self.username.as_field_mut(),
             37 => self.vpn_fqdn.as_field_mut(),
             38 => self.vpn_server_name.as_field_mut(),
+            39 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnErrorDetailsL4 {
@@ -36885,6 +36141,7 @@ impl rt::Model for AfVpnErrorReportsL2 {
             11 => self.rpt_sample_time.as_field(),
             12 => self.username.as_field(),
             13 => self.vpn_fqdn.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -36904,14 +36161,9 @@ impl rt::Model for AfVpnErrorReportsL2 {
             11 => self.rpt_sample_time.as_field_mut(),
             12 => self.username.as_field_mut(),
             13 => self.vpn_fqdn.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnErrorReportsL2 {
@@ -37047,6 +36299,7 @@ impl rt::Model for AfVpnErrorReportsL3 {
             11 => self.rpt_sample_time.as_field(),
             12 => self.username.as_field(),
             13 => self.vpn_fqdn.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37066,14 +36319,9 @@ impl rt::Model for AfVpnErrorReportsL3 {
             11 => self.rpt_sample_time.as_field_mut(),
             12 => self.username.as_field_mut(),
             13 => self.vpn_fqdn.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnErrorReportsL3 {
@@ -37209,6 +36457,7 @@ impl rt::Model for AfVpnErrorReportsL4 {
             11 => self.rpt_sample_time.as_field(),
             12 => self.username.as_field(),
             13 => self.vpn_fqdn.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37228,14 +36477,9 @@ impl rt::Model for AfVpnErrorReportsL4 {
             11 => self.rpt_sample_time.as_field_mut(),
             12 => self.username.as_field_mut(),
             13 => self.vpn_fqdn.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnErrorReportsL4 {
@@ -37331,6 +36575,7 @@ impl rt::Model for AfVpnLicenseL2 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37343,14 +36588,9 @@ impl rt::Model for AfVpnLicenseL2 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnLicenseL2 {
@@ -37450,6 +36690,7 @@ impl rt::Model for AfVpnLicenseL3 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37462,14 +36703,9 @@ impl rt::Model for AfVpnLicenseL3 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnLicenseL3 {
@@ -37569,6 +36805,7 @@ impl rt::Model for AfVpnLicenseL4 {
             4 => self.rpt_sample_time.as_field(),
             5 => self.threshold.as_field(),
             6 => self.total_license.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37581,14 +36818,9 @@ impl rt::Model for AfVpnLicenseL4 {
             4 => self.rpt_sample_time.as_field_mut(),
             5 => self.threshold.as_field_mut(),
             6 => self.total_license.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnLicenseL4 {
@@ -37814,6 +37046,7 @@ impl rt::Model for AfVpnSessionDetailsL2 {
             27 => self.vip_ipaddress_str.as_field(),
             28 => self.vpn_fqdn.as_field(),
             29 => self.vpn_name.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -37849,14 +37082,9 @@ impl rt::Model for AfVpnSessionDetailsL2 {
             27 => self.vip_ipaddress_str.as_field_mut(),
             28 => self.vpn_fqdn.as_field_mut(),
             29 => self.vpn_name.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnSessionDetailsL2 {
@@ -38082,6 +37310,7 @@ impl rt::Model for AfVpnSessionDetailsL3 {
             27 => self.vip_ipaddress_str.as_field(),
             28 => self.vpn_fqdn.as_field(),
             29 => self.vpn_name.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -38117,14 +37346,9 @@ impl rt::Model for AfVpnSessionDetailsL3 {
             27 => self.vip_ipaddress_str.as_field_mut(),
             28 => self.vpn_fqdn.as_field_mut(),
             29 => self.vpn_name.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnSessionDetailsL3 {
@@ -38350,6 +37574,7 @@ impl rt::Model for AfVpnSessionDetailsL4 {
             27 => self.vip_ipaddress_str.as_field(),
             28 => self.vpn_fqdn.as_field(),
             29 => self.vpn_name.as_field(),
+            30 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -38385,14 +37610,9 @@ impl rt::Model for AfVpnSessionDetailsL4 {
             27 => self.vip_ipaddress_str.as_field_mut(),
             28 => self.vpn_fqdn.as_field_mut(),
             29 => self.vpn_name.as_field_mut(),
+            30 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnSessionDetailsL4 {
@@ -38518,6 +37738,7 @@ impl rt::Model for AfVpnTerminatedSessionsL1 {
             9 => self.session_type.as_field(),
             10 => self.total_bytes.as_field(),
             11 => self.username.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -38535,14 +37756,9 @@ impl rt::Model for AfVpnTerminatedSessionsL1 {
             9 => self.session_type.as_field_mut(),
             10 => self.total_bytes.as_field_mut(),
             11 => self.username.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnTerminatedSessionsL1 {
@@ -38750,6 +37966,7 @@ impl rt::Model for AfVpnTerminatedSessionsL2 {
             23 => self.vip_ipaddress.as_field(),
             24 => self.vip_ipaddress_str.as_field(),
             25 => self.vpn_fqdn.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -38781,14 +37998,9 @@ impl rt::Model for AfVpnTerminatedSessionsL2 {
             23 => self.vip_ipaddress.as_field_mut(),
             24 => self.vip_ipaddress_str.as_field_mut(),
             25 => self.vpn_fqdn.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnTerminatedSessionsL2 {
@@ -39000,6 +38212,7 @@ impl rt::Model for AfVpnTerminatedSessionsL3 {
             23 => self.vip_ipaddress.as_field(),
             24 => self.vip_ipaddress_str.as_field(),
             25 => self.vpn_fqdn.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -39031,14 +38244,9 @@ impl rt::Model for AfVpnTerminatedSessionsL3 {
             23 => self.vip_ipaddress.as_field_mut(),
             24 => self.vip_ipaddress_str.as_field_mut(),
             25 => self.vpn_fqdn.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnTerminatedSessionsL3 {
@@ -39250,6 +38458,7 @@ impl rt::Model for AfVpnTerminatedSessionsL4 {
             23 => self.vip_ipaddress.as_field(),
             24 => self.vip_ipaddress_str.as_field(),
             25 => self.vpn_fqdn.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -39281,14 +38490,9 @@ impl rt::Model for AfVpnTerminatedSessionsL4 {
             23 => self.vip_ipaddress.as_field_mut(),
             24 => self.vip_ipaddress_str.as_field_mut(),
             25 => self.vpn_fqdn.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfVpnTerminatedSessionsL4 {
@@ -39482,6 +38686,7 @@ impl rt::Model for AfWafDeployRulesL2 {
             24 => self.value_type.as_field(),
             25 => self.violation_id.as_field(),
             26 => self.violation_location.as_field(),
+            27 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -39514,14 +38719,9 @@ impl rt::Model for AfWafDeployRulesL2 {
             24 => self.value_type.as_field_mut(),
             25 => self.violation_id.as_field_mut(),
             26 => self.violation_location.as_field_mut(),
+            27 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWafDeployRulesL2 {
@@ -39663,6 +38863,7 @@ impl rt::Model for AfWafProfileCountersL2 {
             11 => self.prev_as_viol_xss_comb_profile.as_field(),
             12 => self.prev_as_viol_xxe_comb_profile.as_field(),
             13 => self.rpt_sample_time.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -39682,14 +38883,9 @@ impl rt::Model for AfWafProfileCountersL2 {
             11 => self.prev_as_viol_xss_comb_profile.as_field_mut(),
             12 => self.prev_as_viol_xxe_comb_profile.as_field_mut(),
             13 => self.rpt_sample_time.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWafProfileCountersL2 {
@@ -40043,6 +39239,7 @@ impl rt::Model for AfWebMasterL2 {
             54 => self.total_requests.as_field(),
             55 => self.unsupportedciphers.as_field(),
             56 => self.vservername.as_field(),
+            57 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -40105,14 +39302,9 @@ impl rt::Model for AfWebMasterL2 {
             54 => self.total_requests.as_field_mut(),
             55 => self.unsupportedciphers.as_field_mut(),
             56 => self.vservername.as_field_mut(),
+            57 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebMasterL2 {
@@ -40466,6 +39658,7 @@ impl rt::Model for AfWebMasterL3 {
             54 => self.total_requests.as_field(),
             55 => self.unsupportedciphers.as_field(),
             56 => self.vservername.as_field(),
+            57 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -40528,14 +39721,9 @@ impl rt::Model for AfWebMasterL3 {
             54 => self.total_requests.as_field_mut(),
             55 => self.unsupportedciphers.as_field_mut(),
             56 => self.vservername.as_field_mut(),
+            57 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebMasterL3 {
@@ -40889,6 +40077,7 @@ impl rt::Model for AfWebMasterL4 {
             54 => self.total_requests.as_field(),
             55 => self.unsupportedciphers.as_field(),
             56 => self.vservername.as_field(),
+            57 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -40951,14 +40140,9 @@ impl rt::Model for AfWebMasterL4 {
             54 => self.total_requests.as_field_mut(),
             55 => self.unsupportedciphers.as_field_mut(),
             56 => self.vservername.as_field_mut(),
+            57 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebMasterL4 {
@@ -41102,6 +40286,7 @@ impl rt::Model for AfWebReportFirstL2 {
             12 => self.other_metrics_7_value.as_field(),
             13 => self.report_id.as_field(),
             14 => self.rpt_sample_time.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41122,14 +40307,9 @@ impl rt::Model for AfWebReportFirstL2 {
             12 => self.other_metrics_7_value.as_field_mut(),
             13 => self.report_id.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebReportFirstL2 {
@@ -41273,6 +40453,7 @@ impl rt::Model for AfWebReportFirstL3 {
             12 => self.other_metrics_7_value.as_field(),
             13 => self.report_id.as_field(),
             14 => self.rpt_sample_time.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41293,14 +40474,9 @@ impl rt::Model for AfWebReportFirstL3 {
             12 => self.other_metrics_7_value.as_field_mut(),
             13 => self.report_id.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebReportFirstL3 {
@@ -41444,6 +40620,7 @@ impl rt::Model for AfWebReportFirstL4 {
             12 => self.other_metrics_7_value.as_field(),
             13 => self.report_id.as_field(),
             14 => self.rpt_sample_time.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41464,14 +40641,9 @@ impl rt::Model for AfWebReportFirstL4 {
             12 => self.other_metrics_7_value.as_field_mut(),
             13 => self.report_id.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebReportFirstL4 {
@@ -41613,6 +40785,7 @@ impl rt::Model for AfWebUuidReportFirstL2 {
             12 => self.other_metrics_7_value.as_field(),
             13 => self.report_id.as_field(),
             14 => self.rpt_sample_time.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41633,14 +40806,9 @@ impl rt::Model for AfWebUuidReportFirstL2 {
             12 => self.other_metrics_7_value.as_field_mut(),
             13 => self.report_id.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebUuidReportFirstL2 {
@@ -41782,6 +40950,7 @@ impl rt::Model for AfWebUuidReportFirstL3 {
             12 => self.other_metrics_7_value.as_field(),
             13 => self.report_id.as_field(),
             14 => self.rpt_sample_time.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41802,14 +40971,9 @@ impl rt::Model for AfWebUuidReportFirstL3 {
             12 => self.other_metrics_7_value.as_field_mut(),
             13 => self.report_id.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebUuidReportFirstL3 {
@@ -41951,6 +41115,7 @@ impl rt::Model for AfWebUuidReportFirstL4 {
             12 => self.other_metrics_7_value.as_field(),
             13 => self.report_id.as_field(),
             14 => self.rpt_sample_time.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -41971,14 +41136,9 @@ impl rt::Model for AfWebUuidReportFirstL4 {
             12 => self.other_metrics_7_value.as_field_mut(),
             13 => self.report_id.as_field_mut(),
             14 => self.rpt_sample_time.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AfWebUuidReportFirstL4 {
@@ -42054,6 +41214,7 @@ impl rt::Model for AgentCertUpload {
             1 => self.cert_name.as_field(),
             2 => self.key_name.as_field(),
             3 => self.password.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42063,14 +41224,9 @@ impl rt::Model for AgentCertUpload {
             1 => self.cert_name.as_field_mut(),
             2 => self.key_name.as_field_mut(),
             3 => self.password.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentCertUpload {
@@ -42148,6 +41304,7 @@ impl rt::Model for AgentMaintenanceWndw {
             3 => self.cust_id.as_field(),
             4 => self.id.as_field(),
             5 => self.image_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42159,14 +41316,9 @@ impl rt::Model for AgentMaintenanceWndw {
             3 => self.cust_id.as_field_mut(),
             4 => self.id.as_field_mut(),
             5 => self.image_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentMaintenanceWndw {
@@ -42392,6 +41544,7 @@ impl rt::Model for AgentResourceThreshold {
             29 => self.sms_profile.as_field(),
             30 => self.stylebook_flag.as_field(),
             31 => self.tenant_name.as_field(),
+            32 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42429,14 +41582,9 @@ impl rt::Model for AgentResourceThreshold {
             29 => self.sms_profile.as_field_mut(),
             30 => self.stylebook_flag.as_field_mut(),
             31 => self.tenant_name.as_field_mut(),
+            32 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentResourceThreshold {
@@ -42527,6 +41675,7 @@ impl rt::Model for AgentSnmpInfo {
         match index {
             0 => self.agent_id.as_field(),
             1 => self.engine_id.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42534,14 +41683,9 @@ impl rt::Model for AgentSnmpInfo {
         match index {
             0 => self.agent_id.as_field_mut(),
             1 => self.engine_id.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentSnmpInfo {
@@ -42635,6 +41779,7 @@ impl rt::Model for AgentSnmpManager {
             2 => self.ip_address.as_field(),
             3 => self.netmask.as_field(),
             4 => self.version.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42645,14 +41790,9 @@ impl rt::Model for AgentSnmpManager {
             2 => self.ip_address.as_field_mut(),
             3 => self.netmask.as_field_mut(),
             4 => self.version.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentSnmpManager {
@@ -42774,6 +41914,7 @@ impl rt::Model for AgentSnmpMib {
             3 => self.id.as_field(),
             4 => self.location.as_field(),
             5 => self.name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42785,14 +41926,9 @@ impl rt::Model for AgentSnmpMib {
             3 => self.id.as_field_mut(),
             4 => self.location.as_field_mut(),
             5 => self.name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentSnmpMib {
@@ -42909,6 +42045,7 @@ impl rt::Model for AgentSnmpUser {
             6 => self.privacy_protocol.as_field(),
             7 => self.security_level.as_field(),
             8 => self.view_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -42923,14 +42060,9 @@ impl rt::Model for AgentSnmpUser {
             6 => self.privacy_protocol.as_field_mut(),
             7 => self.security_level.as_field_mut(),
             8 => self.view_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentSnmpUser {
@@ -43039,6 +42171,7 @@ impl rt::Model for AgentSnmpView {
             1 => self.name.as_field(),
             2 => self.subtree.as_field(),
             3 => self.type_.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43048,14 +42181,9 @@ impl rt::Model for AgentSnmpView {
             1 => self.name.as_field_mut(),
             2 => self.subtree.as_field_mut(),
             3 => self.type_.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AgentSnmpView {
@@ -43148,6 +42276,7 @@ impl rt::Model for ApfPolicyInfo {
         match index {
             0 => self.does_policy_exist.as_field(),
             1 => self.event_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43155,14 +42284,9 @@ impl rt::Model for ApfPolicyInfo {
         match index {
             0 => self.does_policy_exist.as_field_mut(),
             1 => self.event_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ApfPolicyInfo {
@@ -43299,6 +42423,7 @@ impl rt::Model for AppComponent {
             13 => self.type_.as_field(),
             14 => self.vsvr_ip_address.as_field(),
             15 => self.vsvr_type.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43320,14 +42445,9 @@ impl rt::Model for AppComponent {
             13 => self.type_.as_field_mut(),
             14 => self.vsvr_ip_address.as_field_mut(),
             15 => self.vsvr_type.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppComponent {
@@ -43573,6 +42693,7 @@ impl rt::Model for AppSummaryDetailedL2 {
             31 => self.vservertype.as_field(),
             32 => self.vslbhealth.as_field(),
             33 => self.vsvr_ip_address.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43612,14 +42733,9 @@ impl rt::Model for AppSummaryDetailedL2 {
             31 => self.vservertype.as_field_mut(),
             32 => self.vslbhealth.as_field_mut(),
             33 => self.vsvr_ip_address.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSummaryDetailedL2 {
@@ -43869,6 +42985,7 @@ impl rt::Model for AppSummaryL2 {
             31 => self.vservertype.as_field(),
             32 => self.vslbhealth.as_field(),
             33 => self.vsvr_ip_address.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -43908,14 +43025,9 @@ impl rt::Model for AppSummaryL2 {
             31 => self.vservertype.as_field_mut(),
             32 => self.vslbhealth.as_field_mut(),
             33 => self.vsvr_ip_address.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSummaryL2 {
@@ -44171,6 +43283,7 @@ impl rt::Model for AppSummaryL3 {
             31 => self.vservertype.as_field(),
             32 => self.vslbhealth.as_field(),
             33 => self.vsvr_ip_address.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44210,14 +43323,9 @@ impl rt::Model for AppSummaryL3 {
             31 => self.vservertype.as_field_mut(),
             32 => self.vslbhealth.as_field_mut(),
             33 => self.vsvr_ip_address.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSummaryL3 {
@@ -44473,6 +43581,7 @@ impl rt::Model for AppSummaryL4 {
             31 => self.vservertype.as_field(),
             32 => self.vslbhealth.as_field(),
             33 => self.vsvr_ip_address.as_field(),
+            34 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44512,14 +43621,9 @@ impl rt::Model for AppSummaryL4 {
             31 => self.vservertype.as_field_mut(),
             32 => self.vslbhealth.as_field_mut(),
             33 => self.vsvr_ip_address.as_field_mut(),
+            34 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AppSummaryL4 {
@@ -44629,6 +43733,7 @@ impl rt::Model for AuditLog {
             10 => self.resource_type.as_field(),
             11 => self.status.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44647,14 +43752,9 @@ impl rt::Model for AuditLog {
             10 => self.resource_type.as_field_mut(),
             11 => self.status.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuditLog {
@@ -44735,6 +43835,7 @@ impl rt::Model for AuthorizedScope {
             3 => self.id.as_field(),
             4 => self.managed_device_id.as_field(),
             5 => self.managed_device_id_array.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44746,14 +43847,9 @@ impl rt::Model for AuthorizedScope {
             3 => self.id.as_field_mut(),
             4 => self.managed_device_id.as_field_mut(),
             5 => self.managed_device_id_array.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AuthorizedScope {
@@ -44855,6 +43951,7 @@ impl rt::Model for AutoselectionPreference {
             2 => self.enable_non_access_vserver.as_field(),
             3 => self.id.as_field(),
             4 => self.type_.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44865,14 +43962,9 @@ impl rt::Model for AutoselectionPreference {
             2 => self.enable_non_access_vserver.as_field_mut(),
             3 => self.id.as_field_mut(),
             4 => self.type_.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for AutoselectionPreference {
@@ -44946,6 +44038,7 @@ impl rt::Model for Backup {
         match index {
             0 => self.backup_file_name.as_field(),
             1 => self.backup_password.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -44953,14 +44046,9 @@ impl rt::Model for Backup {
         match index {
             0 => self.backup_file_name.as_field_mut(),
             1 => self.backup_password.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Backup {
@@ -45055,6 +44143,7 @@ impl rt::Model for BackupComponent {
             7 => self.component_name.as_field(),
             8 => self.component_version_bit.as_field(),
             9 => self.component_versions.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45070,14 +44159,9 @@ impl rt::Model for BackupComponent {
             7 => self.component_name.as_field_mut(),
             8 => self.component_version_bit.as_field_mut(),
             9 => self.component_versions.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BackupComponent {
@@ -45160,6 +44244,7 @@ impl rt::Model for BackupExternalStorage {
             7 => self.server.as_field(),
             8 => self.transfer_protocol.as_field(),
             9 => self.username.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45175,14 +44260,9 @@ impl rt::Model for BackupExternalStorage {
             7 => self.server.as_field_mut(),
             8 => self.transfer_protocol.as_field_mut(),
             9 => self.username.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BackupExternalStorage {
@@ -45273,6 +44353,7 @@ impl rt::Model for BackupFile {
             3 => self.file_location_path.as_field(),
             4 => self.file_name.as_field(),
             5 => self.file_size.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45284,14 +44365,9 @@ impl rt::Model for BackupFile {
             3 => self.file_location_path.as_field_mut(),
             4 => self.file_name.as_field_mut(),
             5 => self.file_size.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BackupFile {
@@ -45392,6 +44468,7 @@ impl rt::Model for BackupPolicy {
             4 => self.external_storage_info.as_field(),
             5 => self.id.as_field(),
             6 => self.policy_name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45404,14 +44481,9 @@ impl rt::Model for BackupPolicy {
             4 => self.external_storage_info.as_field_mut(),
             5 => self.id.as_field_mut(),
             6 => self.policy_name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BackupPolicy {
@@ -45487,6 +44559,7 @@ impl rt::Model for BuiltInAgent {
             0 => self.id.as_field(),
             1 => self.mastools_ws_state.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45495,14 +44568,9 @@ impl rt::Model for BuiltInAgent {
             0 => self.id.as_field_mut(),
             1 => self.mastools_ws_state.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for BuiltInAgent {
@@ -45615,6 +44683,7 @@ impl rt::Model for Capacity {
             5 => self.plt_bw.as_field(),
             6 => self.std_bw.as_field(),
             7 => self.username.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45628,14 +44697,9 @@ impl rt::Model for Capacity {
             5 => self.plt_bw.as_field_mut(),
             6 => self.std_bw.as_field_mut(),
             7 => self.username.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Capacity {
@@ -45714,6 +44778,7 @@ impl rt::Model for CcLasAutoActivate {
             0 => self.apiver.as_field(),
             1 => self.output_file.as_field(),
             2 => self.request_file.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45722,14 +44787,9 @@ impl rt::Model for CcLasAutoActivate {
             0 => self.apiver.as_field_mut(),
             1 => self.output_file.as_field_mut(),
             2 => self.request_file.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CcLasAutoActivate {
@@ -45864,6 +44924,7 @@ impl rt::Model for CcProfile {
             13 => self.svc_name.as_field(),
             14 => self.tenant_id.as_field(),
             15 => self.verify_url.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45885,14 +44946,9 @@ impl rt::Model for CcProfile {
             13 => self.svc_name.as_field_mut(),
             14 => self.tenant_id.as_field_mut(),
             15 => self.verify_url.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CcProfile {
@@ -45979,6 +45035,7 @@ impl rt::Model for CipherConfig {
             0 => self.cipher_group_name.as_field(),
             1 => self.cipher_name_list_array.as_field(),
             2 => self.config_mode.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -45987,14 +45044,9 @@ impl rt::Model for CipherConfig {
             0 => self.cipher_group_name.as_field_mut(),
             1 => self.cipher_name_list_array.as_field_mut(),
             2 => self.config_mode.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CipherConfig {
@@ -46072,6 +45124,7 @@ impl rt::Model for CipherGroup {
             0 => self.cipher_group_description.as_field(),
             1 => self.cipher_group_name.as_field(),
             2 => self.cipher_name_list_array.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -46080,14 +45133,9 @@ impl rt::Model for CipherGroup {
             0 => self.cipher_group_description.as_field_mut(),
             1 => self.cipher_group_name.as_field_mut(),
             2 => self.cipher_name_list_array.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CipherGroup {
@@ -46177,20 +45225,16 @@ impl rt::Model for CipherSuite {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suite_name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cipher_suite_name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CipherSuite {
@@ -46252,20 +45296,16 @@ impl rt::Model for CliPrompt {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.prompt_string.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.prompt_string.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CliPrompt {
@@ -46355,6 +45395,7 @@ impl rt::Model for CounterInfo {
             7 => self.report_end_time.as_field(),
             8 => self.report_start_time.as_field(),
             9 => self.rpt_sample_time.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -46370,14 +45411,9 @@ impl rt::Model for CounterInfo {
             7 => self.report_end_time.as_field_mut(),
             8 => self.report_start_time.as_field_mut(),
             9 => self.rpt_sample_time.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CounterInfo {
@@ -46445,6 +45481,7 @@ impl rt::Model for CounterItem {
             0 => self.anomaly.as_field(),
             1 => self.timestamp.as_field(),
             2 => self.value.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -46453,14 +45490,9 @@ impl rt::Model for CounterItem {
             0 => self.anomaly.as_field_mut(),
             1 => self.timestamp.as_field_mut(),
             2 => self.value.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CounterItem {
@@ -46606,6 +45638,7 @@ impl rt::Model for CsvExport {
             21 => self.section_title.as_field(),
             22 => self.sla_enabled.as_field(),
             23 => self.type_.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -46635,14 +45668,9 @@ impl rt::Model for CsvExport {
             21 => self.section_title.as_field_mut(),
             22 => self.sla_enabled.as_field_mut(),
             23 => self.type_.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CsvExport {
@@ -46736,6 +45764,7 @@ impl rt::Model for CurrentHostname {
         match index {
             0 => self.hostname.as_field(),
             1 => self.hypervisor_hostname.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -46743,14 +45772,9 @@ impl rt::Model for CurrentHostname {
         match index {
             0 => self.hostname.as_field_mut(),
             1 => self.hypervisor_hostname.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CurrentHostname {
@@ -46812,20 +45836,16 @@ impl rt::Model for CurrentTimezone {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.timezone.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.timezone.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CurrentTimezone {
@@ -46892,6 +45912,7 @@ impl rt::Model for CustomCacert {
         match index {
             0 => self.file_data.as_field(),
             1 => self.file_name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -46899,14 +45920,9 @@ impl rt::Model for CustomCacert {
         match index {
             0 => self.file_data.as_field_mut(),
             1 => self.file_name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for CustomCacert {
@@ -47000,6 +46016,7 @@ impl rt::Model for DatabaseStorageManagement {
             4 => self.sources_for_truncate.as_field(),
             5 => self.truncate_id.as_field(),
             6 => self.truncate_in_progress.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47012,14 +46029,9 @@ impl rt::Model for DatabaseStorageManagement {
             4 => self.sources_for_truncate.as_field_mut(),
             5 => self.truncate_id.as_field_mut(),
             6 => self.truncate_in_progress.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DatabaseStorageManagement {
@@ -47089,6 +46101,7 @@ impl rt::Model for DatabaseStorageMetrics {
             0 => self.datetime.as_field(),
             1 => self.metrics.as_field(),
             2 => self.timeframe.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47097,14 +46110,9 @@ impl rt::Model for DatabaseStorageMetrics {
             0 => self.datetime.as_field_mut(),
             1 => self.metrics.as_field_mut(),
             2 => self.timeframe.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DatabaseStorageMetrics {
@@ -47202,6 +46210,7 @@ impl rt::Model for DbCorruptionCheck {
             5 => self.result.as_field(),
             6 => self.scan_scope.as_field(),
             7 => self.status.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47215,14 +46224,9 @@ impl rt::Model for DbCorruptionCheck {
             5 => self.result.as_field_mut(),
             6 => self.scan_scope.as_field_mut(),
             7 => self.status.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCorruptionCheck {
@@ -47315,6 +46319,7 @@ impl rt::Model for DbUsageTrend {
             2 => self.source.as_field(),
             3 => self.storage.as_field(),
             4 => self.timestamp.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47325,14 +46330,9 @@ impl rt::Model for DbUsageTrend {
             2 => self.source.as_field_mut(),
             3 => self.storage.as_field_mut(),
             4 => self.timestamp.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbUsageTrend {
@@ -47421,6 +46421,7 @@ impl rt::Model for DeviceBackup {
             7 => self.last_updated_time.as_field(),
             8 => self.use_global_password.as_field(),
             9 => self.wallet_key_encrypted.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47436,14 +46437,9 @@ impl rt::Model for DeviceBackup {
             7 => self.last_updated_time.as_field_mut(),
             8 => self.use_global_password.as_field_mut(),
             9 => self.wallet_key_encrypted.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceBackup {
@@ -47561,6 +46557,7 @@ impl rt::Model for DeviceBackupPolicy {
             8 => self.number_of_backups.as_field(),
             9 => self.polling_interval.as_field(),
             10 => self.sdx_backup_timeout.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47577,14 +46574,9 @@ impl rt::Model for DeviceBackupPolicy {
             8 => self.number_of_backups.as_field_mut(),
             9 => self.polling_interval.as_field_mut(),
             10 => self.sdx_backup_timeout.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceBackupPolicy {
@@ -47692,6 +46684,7 @@ impl rt::Model for DeviceMaintenanceSettings {
             7 => self.managed_device_id.as_field(),
             8 => self.managed_device_id_list.as_field(),
             9 => self.to_time.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47707,14 +46700,9 @@ impl rt::Model for DeviceMaintenanceSettings {
             7 => self.managed_device_id.as_field_mut(),
             8 => self.managed_device_id_list.as_field_mut(),
             9 => self.to_time.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceMaintenanceSettings {
@@ -47891,6 +46879,7 @@ impl rt::Model for DeviceTechsupport {
             16 => self.ts_partition_name.as_field(),
             17 => self.ts_scope.as_field(),
             18 => self.ts_time.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -47915,14 +46904,9 @@ impl rt::Model for DeviceTechsupport {
             16 => self.ts_partition_name.as_field_mut(),
             17 => self.ts_scope.as_field_mut(),
             18 => self.ts_time.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceTechsupport {
@@ -48035,6 +47019,7 @@ impl rt::Model for DeviceTelemetryStatusSummary {
             3 => self.ip_address.as_field(),
             4 => self.ssh_state.as_field(),
             5 => self.telemetry_status.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48046,14 +47031,9 @@ impl rt::Model for DeviceTelemetryStatusSummary {
             3 => self.ip_address.as_field_mut(),
             4 => self.ssh_state.as_field_mut(),
             5 => self.telemetry_status.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DeviceTelemetryStatusSummary {
@@ -48116,6 +47096,7 @@ impl rt::Model for DnsDomainEntry {
             1 => self.id.as_field(),
             2 => self.name.as_field(),
             3 => self.tenant_id.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48125,14 +47106,9 @@ impl rt::Model for DnsDomainEntry {
             1 => self.id.as_field_mut(),
             2 => self.name.as_field_mut(),
             3 => self.tenant_id.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DnsDomainEntry {
@@ -48260,6 +47236,7 @@ impl rt::Model for DownloadTelemetry {
             4 => self.file_size.as_field(),
             5 => self.id.as_field(),
             6 => self.tenant_id.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48272,14 +47249,9 @@ impl rt::Model for DownloadTelemetry {
             4 => self.file_size.as_field_mut(),
             5 => self.id.as_field_mut(),
             6 => self.tenant_id.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DownloadTelemetry {
@@ -48401,6 +47373,7 @@ impl rt::Model for DynamicTasks {
             6 => self.poll_now.as_field(),
             7 => self.task_name.as_field(),
             8 => self.weightage.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48415,14 +47388,9 @@ impl rt::Model for DynamicTasks {
             6 => self.poll_now.as_field_mut(),
             7 => self.task_name.as_field_mut(),
             8 => self.weightage.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DynamicTasks {
@@ -48489,6 +47457,7 @@ impl rt::Model for DynamicTasksInfo {
             0 => self.entity_count.as_field(),
             1 => self.name.as_field(),
             2 => self.severity.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48497,14 +47466,9 @@ impl rt::Model for DynamicTasksInfo {
             0 => self.entity_count.as_field_mut(),
             1 => self.name.as_field_mut(),
             2 => self.severity.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DynamicTasksInfo {
@@ -48560,6 +47524,7 @@ impl rt::Model for DynamicTasksNotification {
         match index {
             0 => self.tasks_info.as_field(),
             1 => self.total_count.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48567,14 +47532,9 @@ impl rt::Model for DynamicTasksNotification {
         match index {
             0 => self.tasks_info.as_field_mut(),
             1 => self.total_count.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DynamicTasksNotification {
@@ -48645,6 +47605,7 @@ impl rt::Model for DynamicTasksNotificationProfile {
             2 => self.service_now.as_field(),
             3 => self.slack.as_field(),
             4 => self.sms.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48655,14 +47616,9 @@ impl rt::Model for DynamicTasksNotificationProfile {
             2 => self.service_now.as_field_mut(),
             3 => self.slack.as_field_mut(),
             4 => self.sms.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DynamicTasksNotificationProfile {
@@ -48717,6 +47673,7 @@ impl rt::Model for EntityMap {
         match index {
             0 => self.key.as_field(),
             1 => self.value.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48724,14 +47681,9 @@ impl rt::Model for EntityMap {
         match index {
             0 => self.key.as_field_mut(),
             1 => self.value.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for EntityMap {
@@ -48841,6 +47793,7 @@ impl rt::Model for ExportReport {
             11 => self.slack_profile_name.as_field(),
             12 => self.subject.as_field(),
             13 => self.tabular_report.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -48860,14 +47813,9 @@ impl rt::Model for ExportReport {
             11 => self.slack_profile_name.as_field_mut(),
             12 => self.subject.as_field_mut(),
             13 => self.tabular_report.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ExportReport {
@@ -49002,6 +47950,7 @@ impl rt::Model for ExportReportJob {
             11 => self.slack_profile_name.as_field(),
             12 => self.subject.as_field(),
             13 => self.tabular_report.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49021,14 +47970,9 @@ impl rt::Model for ExportReportJob {
             11 => self.slack_profile_name.as_field_mut(),
             12 => self.subject.as_field_mut(),
             13 => self.tabular_report.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ExportReportJob {
@@ -49124,6 +48068,7 @@ impl rt::Model for ExternalServer {
             2 => self.id.as_field(),
             3 => self.is_secondary_external_server.as_field(),
             4 => self.priority.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49134,14 +48079,9 @@ impl rt::Model for ExternalServer {
             2 => self.id.as_field_mut(),
             3 => self.is_secondary_external_server.as_field_mut(),
             4 => self.priority.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ExternalServer {
@@ -49205,20 +48145,16 @@ impl rt::Model for FeatureEnablementControl {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.autoenable_gw.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.autoenable_gw.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeatureEnablementControl {
@@ -49316,6 +48252,7 @@ impl rt::Model for FeatureMigrationStatus {
             4 => self.tables_mig_pending.as_field(),
             5 => self.tables_mig_success.as_field(),
             6 => self.total_tables.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49328,14 +48265,9 @@ impl rt::Model for FeatureMigrationStatus {
             4 => self.tables_mig_pending.as_field_mut(),
             5 => self.tables_mig_success.as_field_mut(),
             6 => self.total_tables.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for FeatureMigrationStatus {
@@ -49501,6 +48433,7 @@ impl rt::Model for GeodbUpgrade {
             20 => self.timestamp.as_field(),
             21 => self.upload_time.as_field(),
             22 => self.username.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49529,14 +48462,9 @@ impl rt::Model for GeodbUpgrade {
             20 => self.timestamp.as_field_mut(),
             21 => self.upload_time.as_field_mut(),
             22 => self.username.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for GeodbUpgrade {
@@ -49643,6 +48571,7 @@ impl rt::Model for HaInfo {
         match index {
             0 => self.id.as_field(),
             1 => self.vip.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49650,14 +48579,9 @@ impl rt::Model for HaInfo {
         match index {
             0 => self.id.as_field_mut(),
             1 => self.vip.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for HaInfo {
@@ -49758,6 +48682,7 @@ impl rt::Model for InstanceFilter {
         match index {
             0 => self.instances.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49765,14 +48690,9 @@ impl rt::Model for InstanceFilter {
         match index {
             0 => self.instances.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for InstanceFilter {
@@ -49912,6 +48832,7 @@ impl rt::Model for IpBlock {
             15 => self.start_ip.as_field(),
             16 => self.start_ip_num.as_field(),
             17 => self.tenant_id.as_field(),
+            18 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -49935,14 +48856,9 @@ impl rt::Model for IpBlock {
             15 => self.start_ip.as_field_mut(),
             16 => self.start_ip_num.as_field_mut(),
             17 => self.tenant_id.as_field_mut(),
+            18 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for IpBlock {
@@ -50087,6 +49003,7 @@ impl rt::Model for JazzLicense {
             10 => self.serial_no.as_field(),
             11 => self.session_id.as_field(),
             12 => self.use_proxy.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -50105,14 +49022,9 @@ impl rt::Model for JazzLicense {
             10 => self.serial_no.as_field_mut(),
             11 => self.session_id.as_field_mut(),
             12 => self.use_proxy.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for JazzLicense {
@@ -50316,6 +49228,7 @@ impl rt::Model for JobSchedule {
             26 => self.timezone_offset.as_field(),
             27 => self.trigger_type.as_field(),
             28 => self.weekday_time.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -50350,14 +49263,9 @@ impl rt::Model for JobSchedule {
             26 => self.timezone_offset.as_field_mut(),
             27 => self.trigger_type.as_field_mut(),
             28 => self.weekday_time.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for JobSchedule {
@@ -50494,6 +49402,7 @@ impl rt::Model for LasAutoActivateOnprem {
             1 => self.lsguid.as_field(),
             2 => self.output_file.as_field(),
             3 => self.request_file.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -50503,14 +49412,9 @@ impl rt::Model for LasAutoActivateOnprem {
             1 => self.lsguid.as_field_mut(),
             2 => self.output_file.as_field_mut(),
             3 => self.request_file.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasAutoActivateOnprem {
@@ -50566,6 +49470,7 @@ impl rt::Model for LasCertchain {
         match index {
             0 => self.current.as_field(),
             1 => self.previous.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -50573,14 +49478,9 @@ impl rt::Model for LasCertchain {
         match index {
             0 => self.current.as_field_mut(),
             1 => self.previous.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasCertchain {
@@ -50712,6 +49612,7 @@ impl rt::Model for LasLicActivate {
             11 => self.requestutc.as_field(),
             12 => self.std_capacity.as_field(),
             13 => self.ver.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -50731,14 +49632,9 @@ impl rt::Model for LasLicActivate {
             11 => self.requestutc.as_field_mut(),
             12 => self.std_capacity.as_field_mut(),
             13 => self.ver.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicActivate {
@@ -50793,20 +49689,16 @@ impl rt::Model for LasLicApply {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.las_token_file_name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.las_token_file_name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicApply {
@@ -50899,6 +49791,7 @@ impl rt::Model for LasLicDarksiteInfo {
             4 => self.nbf.as_field(),
             5 => self.orgid.as_field(),
             6 => self.status.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -50911,14 +49804,9 @@ impl rt::Model for LasLicDarksiteInfo {
             4 => self.nbf.as_field_mut(),
             5 => self.orgid.as_field_mut(),
             6 => self.status.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicDarksiteInfo {
@@ -51042,6 +49930,7 @@ impl rt::Model for LasLicInit {
             11 => self.nstype.as_field(),
             12 => self.signeddata.as_field(),
             13 => self.ver.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51061,14 +49950,9 @@ impl rt::Model for LasLicInit {
             11 => self.nstype.as_field_mut(),
             12 => self.signeddata.as_field_mut(),
             13 => self.ver.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasLicInit {
@@ -51121,20 +50005,16 @@ impl rt::Model for LasSigneddata {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.pubkey.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.pubkey.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LasSigneddata {
@@ -51204,6 +50084,7 @@ impl rt::Model for LatestAaVserverCountersL2 {
             0 => self.lat_ctnsappname.as_field(),
             1 => self.lat_ip_address.as_field(),
             2 => self.lat_rpt_sample_time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51212,14 +50093,9 @@ impl rt::Model for LatestAaVserverCountersL2 {
             0 => self.lat_ctnsappname.as_field_mut(),
             1 => self.lat_ip_address.as_field_mut(),
             2 => self.lat_rpt_sample_time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LatestAaVserverCountersL2 {
@@ -51295,6 +50171,7 @@ impl rt::Model for LatestAaVserverCountersL3 {
             0 => self.lat_ctnsappname.as_field(),
             1 => self.lat_ip_address.as_field(),
             2 => self.lat_rpt_sample_time.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51303,14 +50180,9 @@ impl rt::Model for LatestAaVserverCountersL3 {
             0 => self.lat_ctnsappname.as_field_mut(),
             1 => self.lat_ip_address.as_field_mut(),
             2 => self.lat_rpt_sample_time.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LatestAaVserverCountersL3 {
@@ -51377,6 +50249,7 @@ impl rt::Model for LatestAppSummaryL2 {
         match index {
             0 => self.lat_appname.as_field(),
             1 => self.lat_rpt_sample_time.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51384,14 +50257,9 @@ impl rt::Model for LatestAppSummaryL2 {
         match index {
             0 => self.lat_appname.as_field_mut(),
             1 => self.lat_rpt_sample_time.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LatestAppSummaryL2 {
@@ -51458,6 +50326,7 @@ impl rt::Model for LatestAppSummaryL3 {
         match index {
             0 => self.lat_appname.as_field(),
             1 => self.lat_rpt_sample_time.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51465,14 +50334,9 @@ impl rt::Model for LatestAppSummaryL3 {
         match index {
             0 => self.lat_appname.as_field_mut(),
             1 => self.lat_rpt_sample_time.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LatestAppSummaryL3 {
@@ -51643,6 +50507,7 @@ impl rt::Model for LdapServer {
             26 => self.subattribute_name.as_field(),
             27 => self.type_.as_field(),
             28 => self.validate_ldap_server_certs.as_field(),
+            29 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51677,14 +50542,9 @@ impl rt::Model for LdapServer {
             26 => self.subattribute_name.as_field_mut(),
             27 => self.type_.as_field_mut(),
             28 => self.validate_ldap_server_certs.as_field_mut(),
+            29 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LdapServer {
@@ -51801,20 +50661,16 @@ impl rt::Model for LicDarksite {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.package_name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.package_name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for LicDarksite {
@@ -51944,6 +50800,7 @@ impl rt::Model for Login {
             14 => self.token.as_field(),
             15 => self.two_factor_authentication_label.as_field(),
             16 => self.username.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -51966,14 +50823,9 @@ impl rt::Model for Login {
             14 => self.token.as_field_mut(),
             15 => self.two_factor_authentication_label.as_field_mut(),
             16 => self.username.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Login {
@@ -52049,20 +50901,16 @@ impl rt::Model for Logout {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.sessionid.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.sessionid.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Logout {
@@ -52135,6 +50983,7 @@ impl rt::Model for MailAttachment {
             1 => self.file_location_path.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52144,14 +50993,9 @@ impl rt::Model for MailAttachment {
             1 => self.file_location_path.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MailAttachment {
@@ -52277,6 +51121,7 @@ impl rt::Model for MailProfile {
             8 => self.sender_mail_address.as_field(),
             9 => self.server_name.as_field(),
             10 => self.to_list.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52293,14 +51138,9 @@ impl rt::Model for MailProfile {
             8 => self.sender_mail_address.as_field_mut(),
             9 => self.server_name.as_field_mut(),
             10 => self.to_list.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MailProfile {
@@ -52430,6 +51270,7 @@ impl rt::Model for ManagedApp {
             8 => self.is_app_placed.as_field(),
             9 => self.lb_role.as_field(),
             10 => self.networking_manager.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52446,14 +51287,9 @@ impl rt::Model for ManagedApp {
             8 => self.is_app_placed.as_field_mut(),
             9 => self.lb_role.as_field_mut(),
             10 => self.networking_manager.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ManagedApp {
@@ -52549,6 +51385,7 @@ impl rt::Model for ManagedVserver {
             0 => self.id.as_field(),
             1 => self.managed.as_field(),
             2 => self.type_.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52557,14 +51394,9 @@ impl rt::Model for ManagedVserver {
             0 => self.id.as_field_mut(),
             1 => self.managed.as_field_mut(),
             2 => self.type_.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ManagedVserver {
@@ -52684,6 +51516,7 @@ impl rt::Model for MasAgentImage {
             11 => self.proxy_server_password.as_field(),
             12 => self.proxy_server_port.as_field(),
             13 => self.proxy_server_username.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52703,14 +51536,9 @@ impl rt::Model for MasAgentImage {
             11 => self.proxy_server_password.as_field_mut(),
             12 => self.proxy_server_port.as_field_mut(),
             13 => self.proxy_server_username.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MasAgentImage {
@@ -52809,6 +51637,7 @@ impl rt::Model for MasAgentVersionHistory {
         match index {
             0 => self.serial_no.as_field(),
             1 => self.version.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52816,14 +51645,9 @@ impl rt::Model for MasAgentVersionHistory {
         match index {
             0 => self.serial_no.as_field_mut(),
             1 => self.version.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MasAgentVersionHistory {
@@ -52883,6 +51707,7 @@ impl rt::Model for MasHealth {
         match index {
             0 => self.is_passive.as_field(),
             1 => self.status.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -52890,14 +51715,9 @@ impl rt::Model for MasHealth {
         match index {
             0 => self.is_passive.as_field_mut(),
             1 => self.status.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MasHealth {
@@ -53154,6 +51974,7 @@ impl rt::Model for MasLicense {
             50 => self.vpx_lic.as_field(),
             51 => self.vpx_rule_licensed_count.as_field(),
             52 => self.vpx_rule_max_limit.as_field(),
+            53 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53212,14 +52033,9 @@ impl rt::Model for MasLicense {
             50 => self.vpx_lic.as_field_mut(),
             51 => self.vpx_rule_licensed_count.as_field_mut(),
             52 => self.vpx_rule_max_limit.as_field_mut(),
+            53 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MasLicense {
@@ -53367,6 +52183,7 @@ impl rt::Model for MasServiceLicense {
             17 => self.start_time.as_field(),
             18 => self.total_allowed_tp_vips.as_field(),
             19 => self.total_allowed_vips.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53392,14 +52209,9 @@ impl rt::Model for MasServiceLicense {
             17 => self.start_time.as_field_mut(),
             18 => self.total_allowed_tp_vips.as_field_mut(),
             19 => self.total_allowed_vips.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MasServiceLicense {
@@ -53534,6 +52346,7 @@ impl rt::Model for MasSummary {
             12 => self.sdx_count.as_field(),
             13 => self.swg_count.as_field(),
             14 => self.tenant_count.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53554,14 +52367,9 @@ impl rt::Model for MasSummary {
             12 => self.sdx_count.as_field_mut(),
             13 => self.swg_count.as_field_mut(),
             14 => self.tenant_count.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MasSummary {
@@ -53670,6 +52478,7 @@ impl rt::Model for MigrateToLas {
             10 => self.licensed_dev_list.as_field(),
             11 => self.ns_require_upgrade_count.as_field(),
             12 => self.ns_require_upgrade_devices.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53688,14 +52497,9 @@ impl rt::Model for MigrateToLas {
             10 => self.licensed_dev_list.as_field_mut(),
             11 => self.ns_require_upgrade_count.as_field_mut(),
             12 => self.ns_require_upgrade_devices.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MigrateToLas {
@@ -53755,6 +52559,7 @@ impl rt::Model for ModulePurgeSetting {
             0 => self.id.as_field(),
             1 => self.module_name.as_field(),
             2 => self.purge_interval.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -53763,14 +52568,9 @@ impl rt::Model for ModulePurgeSetting {
             0 => self.id.as_field_mut(),
             1 => self.module_name.as_field_mut(),
             2 => self.purge_interval.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ModulePurgeSetting {
@@ -54017,6 +52817,7 @@ impl rt::Model for Mps {
             42 => self.upgrade_agent_version.as_field(),
             43 => self.uptime.as_field(),
             44 => self.username.as_field(),
+            45 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54067,14 +52868,9 @@ impl rt::Model for Mps {
             42 => self.upgrade_agent_version.as_field_mut(),
             43 => self.uptime.as_field_mut(),
             44 => self.username.as_field_mut(),
+            45 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mps {
@@ -54345,6 +53141,7 @@ impl rt::Model for MpsAgent {
             46 => self.username.as_field(),
             47 => self.version.as_field(),
             48 => self.zipcode.as_field(),
+            49 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54399,14 +53196,9 @@ impl rt::Model for MpsAgent {
             46 => self.username.as_field_mut(),
             47 => self.version.as_field_mut(),
             48 => self.zipcode.as_field_mut(),
+            49 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsAgent {
@@ -54552,6 +53344,7 @@ impl rt::Model for MpsAgentDiag {
             10 => self.proxy.as_field(),
             11 => self.s3.as_field(),
             12 => self.trust.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54570,14 +53363,9 @@ impl rt::Model for MpsAgentDiag {
             10 => self.proxy.as_field_mut(),
             11 => self.s3.as_field_mut(),
             12 => self.trust.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsAgentDiag {
@@ -54681,6 +53469,7 @@ impl rt::Model for MpsCcpClient {
             5 => self.name.as_field(),
             6 => self.state.as_field(),
             7 => self.version.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54694,14 +53483,9 @@ impl rt::Model for MpsCcpClient {
             5 => self.name.as_field_mut(),
             6 => self.state.as_field_mut(),
             7 => self.version.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsCcpClient {
@@ -54866,6 +53650,7 @@ impl rt::Model for MpsDatacenter {
             23 => self.total_number_of_devices.as_field(),
             24 => self.type_.as_field(),
             25 => self.zipcode.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -54897,14 +53682,9 @@ impl rt::Model for MpsDatacenter {
             23 => self.total_number_of_devices.as_field_mut(),
             24 => self.type_.as_field_mut(),
             25 => self.zipcode.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsDatacenter {
@@ -55043,6 +53823,7 @@ impl rt::Model for MpsDiskUsage {
             8 => self.parent_name.as_field(),
             9 => self.total_space.as_field(),
             10 => self.used_space.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55059,14 +53840,9 @@ impl rt::Model for MpsDiskUsage {
             8 => self.parent_name.as_field_mut(),
             9 => self.total_space.as_field_mut(),
             10 => self.used_space.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsDiskUsage {
@@ -55152,6 +53928,7 @@ impl rt::Model for MpsFeature {
             3 => self.feature_name.as_field(),
             4 => self.id.as_field(),
             5 => self.ops_toggle.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55163,14 +53940,9 @@ impl rt::Model for MpsFeature {
             3 => self.feature_name.as_field_mut(),
             4 => self.id.as_field_mut(),
             5 => self.ops_toggle.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsFeature {
@@ -55261,6 +54033,7 @@ impl rt::Model for MpsFingerprint {
         match index {
             0 => self.agent_id.as_field(),
             1 => self.finger_print.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55268,14 +54041,9 @@ impl rt::Model for MpsFingerprint {
         match index {
             0 => self.agent_id.as_field_mut(),
             1 => self.finger_print.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsFingerprint {
@@ -55337,6 +54105,7 @@ impl rt::Model for MpsGeolocationCountry {
         match index {
             0 => self.code.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55344,14 +54113,9 @@ impl rt::Model for MpsGeolocationCountry {
         match index {
             0 => self.code.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsGeolocationCountry {
@@ -55420,6 +54184,7 @@ impl rt::Model for MpsGeolocationRegion {
             0 => self.country_code.as_field(),
             1 => self.region_code.as_field(),
             2 => self.region_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55428,14 +54193,9 @@ impl rt::Model for MpsGeolocationRegion {
             0 => self.country_code.as_field_mut(),
             1 => self.region_code.as_field_mut(),
             2 => self.region_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsGeolocationRegion {
@@ -55545,6 +54305,7 @@ impl rt::Model for MpsHealth {
             11 => self.node_id.as_field(),
             12 => self.node_type.as_field(),
             13 => self.page_size.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55564,14 +54325,9 @@ impl rt::Model for MpsHealth {
             11 => self.node_id.as_field_mut(),
             12 => self.node_type.as_field_mut(),
             13 => self.page_size.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsHealth {
@@ -55654,6 +54410,7 @@ impl rt::Model for MpsImage {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55664,14 +54421,9 @@ impl rt::Model for MpsImage {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsImage {
@@ -55763,6 +54515,7 @@ impl rt::Model for MpsMgmtNetworkConfig {
             0 => self.ip_address.as_field(),
             1 => self.netmask.as_field(),
             2 => self.networks.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55771,14 +54524,9 @@ impl rt::Model for MpsMgmtNetworkConfig {
             0 => self.ip_address.as_field_mut(),
             1 => self.netmask.as_field_mut(),
             2 => self.networks.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsMgmtNetworkConfig {
@@ -55874,6 +54622,7 @@ impl rt::Model for MpsNetworkConfig {
             7 => self.ip_address.as_field(),
             8 => self.ipv6_address.as_field(),
             9 => self.netmask.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -55889,14 +54638,9 @@ impl rt::Model for MpsNetworkConfig {
             7 => self.ip_address.as_field_mut(),
             8 => self.ipv6_address.as_field_mut(),
             9 => self.netmask.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsNetworkConfig {
@@ -56020,6 +54764,7 @@ impl rt::Model for MpsSslCertkey {
             12 => self.valid_from.as_field(),
             13 => self.valid_to.as_field(),
             14 => self.version.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56040,14 +54785,9 @@ impl rt::Model for MpsSslCertkey {
             12 => self.valid_from.as_field_mut(),
             13 => self.valid_to.as_field_mut(),
             14 => self.version.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsSslCertkey {
@@ -56121,6 +54861,7 @@ impl rt::Model for MpsUpgrade {
             0 => self.do_cleanup.as_field(),
             1 => self.doc_file.as_field(),
             2 => self.image_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56129,14 +54870,9 @@ impl rt::Model for MpsUpgrade {
             0 => self.do_cleanup.as_field_mut(),
             1 => self.doc_file.as_field_mut(),
             2 => self.image_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsUpgrade {
@@ -56217,6 +54953,7 @@ impl rt::Model for MpsUserHeatmap {
             3 => self.region_code.as_field(),
             4 => self.total_bytes.as_field(),
             5 => self.total_count.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56228,14 +54965,9 @@ impl rt::Model for MpsUserHeatmap {
             3 => self.region_code.as_field_mut(),
             4 => self.total_bytes.as_field_mut(),
             5 => self.total_count.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsUserHeatmap {
@@ -56390,6 +55122,7 @@ impl rt::Model for Mpsgroup {
             23 => self.tenant_id.as_field(),
             24 => self.user_session_limit.as_field(),
             25 => self.users.as_field(),
+            26 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56421,14 +55154,9 @@ impl rt::Model for Mpsgroup {
             23 => self.tenant_id.as_field_mut(),
             24 => self.user_session_limit.as_field_mut(),
             25 => self.users.as_field_mut(),
+            26 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mpsgroup {
@@ -56586,6 +55314,7 @@ impl rt::Model for MpsgroupCpScope {
             8 => self.sbuser.as_field(),
             9 => self.status.as_field(),
             10 => self.task_type.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56602,14 +55331,9 @@ impl rt::Model for MpsgroupCpScope {
             8 => self.sbuser.as_field_mut(),
             9 => self.status.as_field_mut(),
             10 => self.task_type.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MpsgroupCpScope {
@@ -56752,6 +55476,7 @@ impl rt::Model for Mpssession {
             10 => self.session_timeout.as_field(),
             11 => self.tenant_name.as_field(),
             12 => self.username.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56770,14 +55495,9 @@ impl rt::Model for Mpssession {
             10 => self.session_timeout.as_field_mut(),
             11 => self.tenant_name.as_field_mut(),
             12 => self.username.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mpssession {
@@ -56898,6 +55618,7 @@ impl rt::Model for Mpsuser {
             9 => self.session_timeout_unit.as_field(),
             10 => self.tenant_id.as_field(),
             11 => self.unlock.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -56915,14 +55636,9 @@ impl rt::Model for Mpsuser {
             9 => self.session_timeout_unit.as_field_mut(),
             10 => self.tenant_id.as_field_mut(),
             11 => self.unlock.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Mpsuser {
@@ -57025,6 +55741,7 @@ impl rt::Model for MspTenant {
             0 => self.enable_msp_mode.as_field(),
             1 => self.id.as_field(),
             2 => self.properties.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57033,14 +55750,9 @@ impl rt::Model for MspTenant {
             0 => self.enable_msp_mode.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.properties.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for MspTenant {
@@ -57139,6 +55851,7 @@ impl rt::Model for NotificationDigestSettings {
             10 => self.slack_profile.as_field(),
             11 => self.tenant_id.as_field(),
             12 => self.tz_offset.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57157,14 +55870,9 @@ impl rt::Model for NotificationDigestSettings {
             10 => self.slack_profile.as_field_mut(),
             11 => self.tenant_id.as_field_mut(),
             12 => self.tz_offset.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NotificationDigestSettings {
@@ -57285,6 +55993,7 @@ impl rt::Model for NotifyService {
             8 => self.slack_msg_body.as_field(),
             9 => self.template_name.as_field(),
             10 => self.tenant_name.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57301,14 +56010,9 @@ impl rt::Model for NotifyService {
             8 => self.slack_msg_body.as_field_mut(),
             9 => self.template_name.as_field_mut(),
             10 => self.tenant_name.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NotifyService {
@@ -57394,6 +56098,7 @@ impl rt::Model for NsForLas {
             5 => self.status.as_field(),
             6 => self.type_.as_field(),
             7 => self.version.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57407,14 +56112,9 @@ impl rt::Model for NsForLas {
             5 => self.status.as_field_mut(),
             6 => self.type_.as_field_mut(),
             7 => self.version.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsForLas {
@@ -57502,20 +56202,16 @@ impl rt::Model for NsLpeid {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.lpeid.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.lpeid.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsLpeid {
@@ -57679,6 +56375,7 @@ impl rt::Model for NsSecurityAdvisory {
             18 => self.secure_config_advisory.as_field(),
             19 => self.secure_config_advisory_status.as_field(),
             20 => self.start_time.as_field(),
+            21 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57705,14 +56402,9 @@ impl rt::Model for NsSecurityAdvisory {
             18 => self.secure_config_advisory.as_field_mut(),
             19 => self.secure_config_advisory_status.as_field_mut(),
             20 => self.start_time.as_field_mut(),
+            21 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSecurityAdvisory {
@@ -57865,6 +56557,7 @@ impl rt::Model for NsSslZerotouchParam {
             9 => self.ns_ip_address_arr.as_field(),
             10 => self.passphrase.as_field(),
             11 => self.public_key.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57882,14 +56575,9 @@ impl rt::Model for NsSslZerotouchParam {
             9 => self.ns_ip_address_arr.as_field_mut(),
             10 => self.passphrase.as_field_mut(),
             11 => self.public_key.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsSslZerotouchParam {
@@ -57968,6 +56656,7 @@ impl rt::Model for NsVserverAnalyticsSummary {
         match index {
             0 => self.vserver_count.as_field(),
             1 => self.vserver_type.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -57975,14 +56664,9 @@ impl rt::Model for NsVserverAnalyticsSummary {
         match index {
             0 => self.vserver_count.as_field_mut(),
             1 => self.vserver_type.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsVserverAnalyticsSummary {
@@ -58052,6 +56736,7 @@ impl rt::Model for NtpParam {
             1 => self.automax_logsec.as_field(),
             2 => self.revoke_logsec.as_field(),
             3 => self.trusted_key_list.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58061,14 +56746,9 @@ impl rt::Model for NtpParam {
             1 => self.automax_logsec.as_field_mut(),
             2 => self.revoke_logsec.as_field_mut(),
             3 => self.trusted_key_list.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NtpParam {
@@ -58151,6 +56831,7 @@ impl rt::Model for NtpServer {
             4 => self.minpoll.as_field(),
             5 => self.preferred_server.as_field(),
             6 => self.server.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58163,14 +56844,9 @@ impl rt::Model for NtpServer {
             4 => self.minpoll.as_field_mut(),
             5 => self.preferred_server.as_field_mut(),
             6 => self.server.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NtpServer {
@@ -58258,20 +56934,16 @@ impl rt::Model for NtpSync {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ntpd_status.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.ntpd_status.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NtpSync {
@@ -58397,6 +57069,7 @@ impl rt::Model for OnpremDiag {
             10 => self.safehaven_connectivity_status.as_field(),
             11 => self.start_time.as_field(),
             12 => self.status.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58415,14 +57088,9 @@ impl rt::Model for OnpremDiag {
             10 => self.safehaven_connectivity_status.as_field_mut(),
             11 => self.start_time.as_field_mut(),
             12 => self.status.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for OnpremDiag {
@@ -58511,6 +57179,7 @@ impl rt::Model for PagerdutyProfile {
             0 => self.id.as_field(),
             1 => self.profile_name.as_field(),
             2 => self.service_key.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58519,14 +57188,9 @@ impl rt::Model for PagerdutyProfile {
             0 => self.id.as_field_mut(),
             1 => self.profile_name.as_field_mut(),
             2 => self.service_key.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PagerdutyProfile {
@@ -58619,6 +57283,7 @@ impl rt::Model for PasswordPolicy {
             0 => self.enable_password_complexity.as_field(),
             1 => self.id.as_field(),
             2 => self.minimum_password_length.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58627,14 +57292,9 @@ impl rt::Model for PasswordPolicy {
             0 => self.enable_password_complexity.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.minimum_password_length.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PasswordPolicy {
@@ -58731,6 +57391,7 @@ impl rt::Model for PooledSaasLacInfo {
             4 => self.lac_proc_state.as_field(),
             5 => self.license_access_codes.as_field(),
             6 => self.properties.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58743,14 +57404,9 @@ impl rt::Model for PooledSaasLacInfo {
             4 => self.lac_proc_state.as_field_mut(),
             5 => self.license_access_codes.as_field_mut(),
             6 => self.properties.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PooledSaasLacInfo {
@@ -58805,6 +57461,7 @@ impl rt::Model for PropertyMap {
         match index {
             0 => self.prop_key.as_field(),
             1 => self.prop_value.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58812,14 +57469,9 @@ impl rt::Model for PropertyMap {
         match index {
             0 => self.prop_key.as_field_mut(),
             1 => self.prop_value.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PropertyMap {
@@ -58902,6 +57554,7 @@ impl rt::Model for ProxyServer {
             3 => self.password.as_field(),
             4 => self.port.as_field(),
             5 => self.username.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -58913,14 +57566,9 @@ impl rt::Model for ProxyServer {
             3 => self.password.as_field_mut(),
             4 => self.port.as_field_mut(),
             5 => self.username.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ProxyServer {
@@ -59006,6 +57654,7 @@ impl rt::Model for PrunePolicy {
             1 => self.disk_prune_threshold.as_field(),
             2 => self.do_auto_purge.as_field(),
             3 => self.policy_name.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59015,14 +57664,9 @@ impl rt::Model for PrunePolicy {
             1 => self.disk_prune_threshold.as_field_mut(),
             2 => self.do_auto_purge.as_field_mut(),
             3 => self.policy_name.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PrunePolicy {
@@ -59124,6 +57768,7 @@ impl rt::Model for PublicIpBlockLookup {
             3 => self.latitude.as_field(),
             4 => self.longitude.as_field(),
             5 => self.region.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59135,14 +57780,9 @@ impl rt::Model for PublicIpBlockLookup {
             3 => self.latitude.as_field_mut(),
             4 => self.longitude.as_field_mut(),
             5 => self.region.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for PublicIpBlockLookup {
@@ -59275,6 +57915,7 @@ impl rt::Model for RadiusServer {
             17 => self.pwd_vendor_id.as_field(),
             18 => self.radius_key.as_field(),
             19 => self.vendor_id.as_field(),
+            20 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59300,14 +57941,9 @@ impl rt::Model for RadiusServer {
             17 => self.pwd_vendor_id.as_field_mut(),
             18 => self.radius_key.as_field_mut(),
             19 => self.vendor_id.as_field_mut(),
+            20 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RadiusServer {
@@ -59431,6 +58067,7 @@ impl rt::Model for RbaAuthscopeProps {
             4 => self.propvalue.as_field(),
             5 => self.propvalues.as_field(),
             6 => self.rbaoperator.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59443,14 +58080,9 @@ impl rt::Model for RbaAuthscopeProps {
             4 => self.propvalue.as_field_mut(),
             5 => self.propvalues.as_field_mut(),
             6 => self.rbaoperator.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaAuthscopeProps {
@@ -59535,6 +58167,7 @@ impl rt::Model for RbaChildmoduleClientData {
             6 => self.parent_name.as_field(),
             7 => self.serial_id.as_field(),
             8 => self.ui_component.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59549,14 +58182,9 @@ impl rt::Model for RbaChildmoduleClientData {
             6 => self.parent_name.as_field_mut(),
             7 => self.serial_id.as_field_mut(),
             8 => self.ui_component.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaChildmoduleClientData {
@@ -59634,6 +58262,7 @@ impl rt::Model for RbaClientData {
             4 => self.name.as_field(),
             5 => self.serial_id.as_field(),
             6 => self.ui_component.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59646,14 +58275,9 @@ impl rt::Model for RbaClientData {
             4 => self.name.as_field_mut(),
             5 => self.serial_id.as_field_mut(),
             6 => self.ui_component.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaClientData {
@@ -59748,6 +58372,7 @@ impl rt::Model for RbaModuleClientData {
             7 => self.serial_id.as_field(),
             8 => self.submodules.as_field(),
             9 => self.ui_component.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59763,14 +58388,9 @@ impl rt::Model for RbaModuleClientData {
             7 => self.serial_id.as_field_mut(),
             8 => self.submodules.as_field_mut(),
             9 => self.ui_component.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaModuleClientData {
@@ -59855,6 +58475,7 @@ impl rt::Model for RbaOperationClientData {
             6 => self.resource_type.as_field(),
             7 => self.serial_id.as_field(),
             8 => self.type_.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59869,14 +58490,9 @@ impl rt::Model for RbaOperationClientData {
             6 => self.resource_type.as_field_mut(),
             7 => self.serial_id.as_field_mut(),
             8 => self.type_.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaOperationClientData {
@@ -59954,6 +58570,7 @@ impl rt::Model for RbaPolicy {
             4 => self.statement.as_field(),
             5 => self.tenant_id.as_field(),
             6 => self.ui.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -59966,14 +58583,9 @@ impl rt::Model for RbaPolicy {
             4 => self.statement.as_field_mut(),
             5 => self.tenant_id.as_field_mut(),
             6 => self.ui.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaPolicy {
@@ -60085,6 +58697,7 @@ impl rt::Model for RbaRole {
             3 => self.name.as_field(),
             4 => self.policies.as_field(),
             5 => self.tenant_id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60096,14 +58709,9 @@ impl rt::Model for RbaRole {
             3 => self.name.as_field_mut(),
             4 => self.policies.as_field_mut(),
             5 => self.tenant_id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaRole {
@@ -60212,6 +58820,7 @@ impl rt::Model for RbaStatement {
             4 => self.parent_id.as_field(),
             5 => self.parent_name.as_field(),
             6 => self.resource_type.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60224,14 +58833,9 @@ impl rt::Model for RbaStatement {
             4 => self.parent_id.as_field_mut(),
             5 => self.parent_name.as_field_mut(),
             6 => self.resource_type.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaStatement {
@@ -60320,6 +58924,7 @@ impl rt::Model for RbaSubmoduleClientData {
             7 => self.parent_name.as_field(),
             8 => self.serial_id.as_field(),
             9 => self.ui_component.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60335,14 +58940,9 @@ impl rt::Model for RbaSubmoduleClientData {
             7 => self.parent_name.as_field_mut(),
             8 => self.serial_id.as_field_mut(),
             9 => self.ui_component.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaSubmoduleClientData {
@@ -60413,6 +59013,7 @@ impl rt::Model for RbaUi {
             3 => self.name.as_field(),
             4 => self.parent_id.as_field(),
             5 => self.parent_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60424,14 +59025,9 @@ impl rt::Model for RbaUi {
             3 => self.name.as_field_mut(),
             4 => self.parent_id.as_field_mut(),
             5 => self.parent_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RbaUi {
@@ -60509,6 +59105,7 @@ impl rt::Model for RedisHaUpdate {
             3 => self.group_list.as_field(),
             4 => self.operation.as_field(),
             5 => self.tenant_name.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60520,14 +59117,9 @@ impl rt::Model for RedisHaUpdate {
             3 => self.group_list.as_field_mut(),
             4 => self.operation.as_field_mut(),
             5 => self.tenant_name.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RedisHaUpdate {
@@ -60586,6 +59178,7 @@ impl rt::Model for RemoteBackup {
             0 => self.name.as_field(),
             1 => self.password.as_field(),
             2 => self.username.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60594,14 +59187,9 @@ impl rt::Model for RemoteBackup {
             0 => self.name.as_field_mut(),
             1 => self.password.as_field_mut(),
             2 => self.username.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RemoteBackup {
@@ -60751,6 +59339,7 @@ impl rt::Model for RemoteBackupConfig {
             13 => self.memory_usage.as_field(),
             14 => self.retention_interval.as_field(),
             15 => self.sync_progress.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60772,14 +59361,9 @@ impl rt::Model for RemoteBackupConfig {
             13 => self.memory_usage.as_field_mut(),
             14 => self.retention_interval.as_field_mut(),
             15 => self.sync_progress.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for RemoteBackupConfig {
@@ -60857,6 +59441,7 @@ impl rt::Model for ReportTimezone {
         match index {
             0 => self.timezone.as_field(),
             1 => self.tz_offset.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -60864,14 +59449,9 @@ impl rt::Model for ReportTimezone {
         match index {
             0 => self.timezone.as_field_mut(),
             1 => self.tz_offset.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ReportTimezone {
@@ -60934,20 +59514,16 @@ impl rt::Model for ResponseHeaderSettings {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.ur_ls.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.ur_ls.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ResponseHeaderSettings {
@@ -61092,6 +59668,7 @@ impl rt::Model for Restore {
             16 => self.restore_type.as_field(),
             17 => self.sbi_file.as_field(),
             18 => self.standard_throughput.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61116,14 +59693,9 @@ impl rt::Model for Restore {
             16 => self.restore_type.as_field_mut(),
             17 => self.sbi_file.as_field_mut(),
             18 => self.standard_throughput.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Restore {
@@ -61248,6 +59820,7 @@ impl rt::Model for SecretServerDetails {
             9 => self.server_ip.as_field(),
             10 => self.start_server.as_field(),
             11 => self.username.as_field(),
+            12 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61265,14 +59838,9 @@ impl rt::Model for SecretServerDetails {
             9 => self.server_ip.as_field_mut(),
             10 => self.start_server.as_field_mut(),
             11 => self.username.as_field_mut(),
+            12 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SecretServerDetails {
@@ -61407,6 +59975,7 @@ impl rt::Model for SentMails {
             16 => self.to_list.as_field(),
             17 => self.to_list_enc.as_field(),
             18 => self.username.as_field(),
+            19 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61431,14 +60000,9 @@ impl rt::Model for SentMails {
             16 => self.to_list.as_field_mut(),
             17 => self.to_list_enc.as_field_mut(),
             18 => self.username.as_field_mut(),
+            19 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SentMails {
@@ -61542,6 +60106,7 @@ impl rt::Model for SentSms {
             8 => self.to_list.as_field(),
             9 => self.url.as_field(),
             10 => self.username.as_field(),
+            11 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61558,14 +60123,9 @@ impl rt::Model for SentSms {
             8 => self.to_list.as_field_mut(),
             9 => self.url.as_field_mut(),
             10 => self.username.as_field_mut(),
+            11 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SentSms {
@@ -61643,6 +60203,7 @@ impl rt::Model for ServerConnection {
             1 => self.latitude.as_field(),
             2 => self.longitude.as_field(),
             3 => self.server_rtt.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61652,14 +60213,9 @@ impl rt::Model for ServerConnection {
             1 => self.latitude.as_field_mut(),
             2 => self.longitude.as_field_mut(),
             3 => self.server_rtt.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerConnection {
@@ -61741,6 +60297,7 @@ impl rt::Model for ServerInfo {
             6 => self.rpt_sample_time.as_field(),
             7 => self.server_ip.as_field(),
             8 => self.server_name.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61755,14 +60312,9 @@ impl rt::Model for ServerInfo {
             6 => self.rpt_sample_time.as_field_mut(),
             7 => self.server_ip.as_field_mut(),
             8 => self.server_name.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerInfo {
@@ -61881,6 +60433,7 @@ impl rt::Model for ServerNodes {
             13 => self.sync_progress.as_field(),
             14 => self.username.as_field(),
             15 => self.vip.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -61902,14 +60455,9 @@ impl rt::Model for ServerNodes {
             13 => self.sync_progress.as_field_mut(),
             14 => self.username.as_field_mut(),
             15 => self.vip.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServerNodes {
@@ -62022,6 +60570,7 @@ impl rt::Model for Service {
             1 => self.parent_name.as_field(),
             2 => self.service_ip_address.as_field(),
             3 => self.service_port.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62031,14 +60580,9 @@ impl rt::Model for Service {
             1 => self.parent_name.as_field_mut(),
             2 => self.service_ip_address.as_field_mut(),
             3 => self.service_port.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Service {
@@ -62122,6 +60666,7 @@ impl rt::Model for ServicenowProfile {
             4 => self.profile_name.as_field(),
             5 => self.tenant_id.as_field(),
             6 => self.url.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62134,14 +60679,9 @@ impl rt::Model for ServicenowProfile {
             4 => self.profile_name.as_field_mut(),
             5 => self.tenant_id.as_field_mut(),
             6 => self.url.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicenowProfile {
@@ -62234,6 +60774,7 @@ impl rt::Model for ServicenowTickets {
             1 => self.id.as_field(),
             2 => self.ticket_id.as_field(),
             3 => self.timestamp.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62243,14 +60784,9 @@ impl rt::Model for ServicenowTickets {
             1 => self.id.as_field_mut(),
             2 => self.ticket_id.as_field_mut(),
             3 => self.timestamp.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for ServicenowTickets {
@@ -62396,6 +60932,7 @@ impl rt::Model for SiAsLearnLearntRulesL2 {
             13 => self.value_type.as_field(),
             14 => self.violation_id.as_field(),
             15 => self.violation_location.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62417,14 +60954,9 @@ impl rt::Model for SiAsLearnLearntRulesL2 {
             13 => self.value_type.as_field_mut(),
             14 => self.violation_id.as_field_mut(),
             15 => self.violation_location.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SiAsLearnLearntRulesL2 {
@@ -62531,6 +61063,7 @@ impl rt::Model for SlackProfile {
             6 => self.tenant_id.as_field(),
             7 => self.token.as_field(),
             8 => self.webhook_url.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62545,14 +61078,9 @@ impl rt::Model for SlackProfile {
             6 => self.tenant_id.as_field_mut(),
             7 => self.token.as_field_mut(),
             8 => self.webhook_url.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SlackProfile {
@@ -62660,6 +61188,7 @@ impl rt::Model for SmsProfile {
             2 => self.server_name.as_field(),
             3 => self.tenant_id.as_field(),
             4 => self.to_list.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62670,14 +61199,9 @@ impl rt::Model for SmsProfile {
             2 => self.server_name.as_field_mut(),
             3 => self.tenant_id.as_field_mut(),
             4 => self.to_list.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SmsProfile {
@@ -62848,6 +61372,7 @@ impl rt::Model for SmsServer {
             13 => self.type_.as_field(),
             14 => self.username_key.as_field(),
             15 => self.username_val.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -62869,14 +61394,9 @@ impl rt::Model for SmsServer {
             13 => self.type_.as_field_mut(),
             14 => self.username_key.as_field_mut(),
             15 => self.username_val.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SmsServer {
@@ -63012,6 +61532,7 @@ impl rt::Model for SmtpServer {
             6 => self.server_name.as_field(),
             7 => self.tenant_id.as_field(),
             8 => self.username.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63026,14 +61547,9 @@ impl rt::Model for SmtpServer {
             6 => self.server_name.as_field_mut(),
             7 => self.tenant_id.as_field_mut(),
             8 => self.username.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SmtpServer {
@@ -63155,6 +61671,7 @@ impl rt::Model for SnmpAlarmConfig {
             6 => self.threshold.as_field(),
             7 => self.threshold_level_2.as_field(),
             8 => self.time.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63169,14 +61686,9 @@ impl rt::Model for SnmpAlarmConfig {
             6 => self.threshold.as_field_mut(),
             7 => self.threshold_level_2.as_field_mut(),
             8 => self.time.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpAlarmConfig {
@@ -63247,20 +61759,16 @@ impl rt::Model for SnmpInfo {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.engine_id.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.engine_id.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpInfo {
@@ -63331,6 +61839,7 @@ impl rt::Model for SnmpManager {
             0 => self.community.as_field(),
             1 => self.ip_address.as_field(),
             2 => self.netmask.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63339,14 +61848,9 @@ impl rt::Model for SnmpManager {
             0 => self.community.as_field_mut(),
             1 => self.ip_address.as_field_mut(),
             2 => self.netmask.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpManager {
@@ -63452,6 +61956,7 @@ impl rt::Model for SnmpMib {
             2 => self.id.as_field(),
             3 => self.location.as_field(),
             4 => self.name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63462,14 +61967,9 @@ impl rt::Model for SnmpMib {
             2 => self.id.as_field_mut(),
             3 => self.location.as_field_mut(),
             4 => self.name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpMib {
@@ -63554,6 +62054,7 @@ impl rt::Model for SnmpTrap {
             2 => self.dest_server.as_field(),
             3 => self.user_name.as_field(),
             4 => self.version.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63564,14 +62065,9 @@ impl rt::Model for SnmpTrap {
             2 => self.dest_server.as_field_mut(),
             3 => self.user_name.as_field_mut(),
             4 => self.version.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpTrap {
@@ -63687,6 +62183,7 @@ impl rt::Model for SnmpUser {
             4 => self.privacy_protocol.as_field(),
             5 => self.security_level.as_field(),
             6 => self.view_name.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63699,14 +62196,9 @@ impl rt::Model for SnmpUser {
             4 => self.privacy_protocol.as_field_mut(),
             5 => self.security_level.as_field_mut(),
             6 => self.view_name.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpUser {
@@ -63803,6 +62295,7 @@ impl rt::Model for SnmpView {
             0 => self.name.as_field(),
             1 => self.subtree.as_field(),
             2 => self.type_.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63811,14 +62304,9 @@ impl rt::Model for SnmpView {
             0 => self.name.as_field_mut(),
             1 => self.subtree.as_field_mut(),
             2 => self.type_.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SnmpView {
@@ -63927,6 +62415,7 @@ impl rt::Model for SslCert {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -63937,14 +62426,9 @@ impl rt::Model for SslCert {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslCert {
@@ -64043,6 +62527,7 @@ impl rt::Model for SslKey {
             2 => self.file_location_path.as_field(),
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64053,14 +62538,9 @@ impl rt::Model for SslKey {
             2 => self.file_location_path.as_field_mut(),
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslKey {
@@ -64152,6 +62632,7 @@ impl rt::Model for SslSettings {
             2 => self.tlsv1.as_field(),
             3 => self.tlsv1_1.as_field(),
             4 => self.tlsv1_2.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64162,14 +62643,9 @@ impl rt::Model for SslSettings {
             2 => self.tlsv1.as_field_mut(),
             3 => self.tlsv1_1.as_field_mut(),
             4 => self.tlsv1_2.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SslSettings {
@@ -64234,20 +62710,16 @@ impl rt::Model for StartFlexeraMigration {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nsip_list.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.nsip_list.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StartFlexeraMigration {
@@ -64302,20 +62774,16 @@ impl rt::Model for StartLasMigration {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.nsip_list.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.nsip_list.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StartLasMigration {
@@ -64373,6 +62841,7 @@ impl rt::Model for StaticRoute {
             1 => self.id.as_field(),
             2 => self.netmask.as_field(),
             3 => self.network.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64382,14 +62851,9 @@ impl rt::Model for StaticRoute {
             1 => self.id.as_field_mut(),
             2 => self.netmask.as_field_mut(),
             3 => self.network.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for StaticRoute {
@@ -64471,6 +62935,7 @@ impl rt::Model for SyslogFacility {
         match index {
             0 => self.code.as_field(),
             1 => self.name.as_field(),
+            2 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64478,14 +62943,9 @@ impl rt::Model for SyslogFacility {
         match index {
             0 => self.code.as_field_mut(),
             1 => self.name.as_field_mut(),
+            2 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogFacility {
@@ -64589,6 +63049,7 @@ impl rt::Model for SyslogMessages {
             11 => self.user_id.as_field(),
             12 => self.user_name.as_field(),
             13 => self.user_name_enc.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64608,14 +63069,9 @@ impl rt::Model for SyslogMessages {
             11 => self.user_id.as_field_mut(),
             12 => self.user_name.as_field_mut(),
             13 => self.user_name_enc.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogMessages {
@@ -64677,6 +63133,7 @@ impl rt::Model for SyslogParams {
             0 => self.date_format.as_field(),
             1 => self.id.as_field(),
             2 => self.timezone.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64685,14 +63142,9 @@ impl rt::Model for SyslogParams {
             0 => self.date_format.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.timezone.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogParams {
@@ -64764,6 +63216,7 @@ impl rt::Model for SyslogPersistantStatInfo {
             0 => self.id.as_field(),
             1 => self.propkey.as_field(),
             2 => self.propvalue.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64772,14 +63225,9 @@ impl rt::Model for SyslogPersistantStatInfo {
             0 => self.id.as_field_mut(),
             1 => self.propkey.as_field_mut(),
             2 => self.propvalue.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogPersistantStatInfo {
@@ -64863,6 +63311,7 @@ impl rt::Model for SyslogPurgeSetting {
             2 => self.purge_interval_for_appfw_data.as_field(),
             3 => self.purge_interval_for_gateway_data.as_field(),
             4 => self.purge_interval_for_generic_data.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64873,14 +63322,9 @@ impl rt::Model for SyslogPurgeSetting {
             2 => self.purge_interval_for_appfw_data.as_field_mut(),
             3 => self.purge_interval_for_gateway_data.as_field_mut(),
             4 => self.purge_interval_for_generic_data.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogPurgeSetting {
@@ -64972,6 +63416,7 @@ impl rt::Model for SyslogPurgeSettingDetails {
             4 => self.syslog_detail_type_desc.as_field(),
             5 => self.syslog_module.as_field(),
             6 => self.syslog_type.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -64984,14 +63429,9 @@ impl rt::Model for SyslogPurgeSettingDetails {
             4 => self.syslog_detail_type_desc.as_field_mut(),
             5 => self.syslog_module.as_field_mut(),
             6 => self.syslog_type.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogPurgeSettingDetails {
@@ -65092,6 +63532,7 @@ impl rt::Model for SyslogServer {
             10 => self.name.as_field(),
             11 => self.port.as_field(),
             12 => self.shell_log_levels.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65110,14 +63551,9 @@ impl rt::Model for SyslogServer {
             10 => self.name.as_field_mut(),
             11 => self.port.as_field_mut(),
             12 => self.shell_log_levels.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SyslogServer {
@@ -65301,6 +63737,7 @@ impl rt::Model for SystemSettings {
             21 => self.session_timeout.as_field(),
             22 => self.session_timeout_unit.as_field(),
             23 => self.svm_ns_comm.as_field(),
+            24 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65330,14 +63767,9 @@ impl rt::Model for SystemSettings {
             21 => self.session_timeout.as_field_mut(),
             22 => self.session_timeout_unit.as_field_mut(),
             23 => self.svm_ns_comm.as_field_mut(),
+            24 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemSettings {
@@ -65495,6 +63927,7 @@ impl rt::Model for SystemThreshold {
             20 => self.sms_profile.as_field(),
             21 => self.stylebook_flag.as_field(),
             22 => self.tenant_name.as_field(),
+            23 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65523,14 +63956,9 @@ impl rt::Model for SystemThreshold {
             20 => self.sms_profile.as_field_mut(),
             21 => self.stylebook_flag.as_field_mut(),
             22 => self.tenant_name.as_field_mut(),
+            23 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for SystemThreshold {
@@ -65650,6 +64078,7 @@ impl rt::Model for TacacsServer {
             6 => self.name.as_field(),
             7 => self.port.as_field(),
             8 => self.tacacs_key.as_field(),
+            9 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65664,14 +64093,9 @@ impl rt::Model for TacacsServer {
             6 => self.name.as_field_mut(),
             7 => self.port.as_field_mut(),
             8 => self.tacacs_key.as_field_mut(),
+            9 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TacacsServer {
@@ -65786,6 +64210,7 @@ impl rt::Model for TaskCommandLog {
             4 => self.starttime.as_field(),
             5 => self.status.as_field(),
             6 => self.statusmessage.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65798,14 +64223,9 @@ impl rt::Model for TaskCommandLog {
             4 => self.starttime.as_field_mut(),
             5 => self.status.as_field_mut(),
             6 => self.statusmessage.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TaskCommandLog {
@@ -65890,6 +64310,7 @@ impl rt::Model for TaskDeviceLog {
             3 => self.ip_address.as_field(),
             4 => self.starttime.as_field(),
             5 => self.status.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -65901,14 +64322,9 @@ impl rt::Model for TaskDeviceLog {
             3 => self.ip_address.as_field_mut(),
             4 => self.starttime.as_field_mut(),
             5 => self.status.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TaskDeviceLog {
@@ -65999,6 +64415,7 @@ impl rt::Model for TaskLog {
             4 => self.starttime.as_field(),
             5 => self.status.as_field(),
             6 => self.tag.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66011,14 +64428,9 @@ impl rt::Model for TaskLog {
             4 => self.starttime.as_field_mut(),
             5 => self.status.as_field_mut(),
             6 => self.tag.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TaskLog {
@@ -66105,6 +64517,7 @@ impl rt::Model for Techsupport {
             3 => self.file_name.as_field(),
             4 => self.file_size.as_field(),
             5 => self.mode.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66116,14 +64529,9 @@ impl rt::Model for Techsupport {
             3 => self.file_name.as_field_mut(),
             4 => self.file_size.as_field_mut(),
             5 => self.mode.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Techsupport {
@@ -66215,6 +64623,7 @@ impl rt::Model for TelemetryErrorCodeMapping {
             0 => self.customer_action.as_field(),
             1 => self.error_code.as_field(),
             2 => self.error_message.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66223,14 +64632,9 @@ impl rt::Model for TelemetryErrorCodeMapping {
             0 => self.customer_action.as_field_mut(),
             1 => self.error_code.as_field_mut(),
             2 => self.error_message.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TelemetryErrorCodeMapping {
@@ -66330,6 +64734,7 @@ impl rt::Model for TelemetryExecutionStatus {
             7 => self.package_version.as_field(),
             8 => self.safehaven_connectivity_error_details.as_field(),
             9 => self.safehaven_connectivity_status.as_field(),
+            10 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66345,14 +64750,9 @@ impl rt::Model for TelemetryExecutionStatus {
             7 => self.package_version.as_field_mut(),
             8 => self.safehaven_connectivity_error_details.as_field_mut(),
             9 => self.safehaven_connectivity_status.as_field_mut(),
+            10 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TelemetryExecutionStatus {
@@ -66450,6 +64850,7 @@ impl rt::Model for TelemetryInfo {
             5 => self.manual_mode_selection_date.as_field(),
             6 => self.package_version.as_field(),
             7 => self.telemetry_mode.as_field(),
+            8 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66463,14 +64864,9 @@ impl rt::Model for TelemetryInfo {
             5 => self.manual_mode_selection_date.as_field_mut(),
             6 => self.package_version.as_field_mut(),
             7 => self.telemetry_mode.as_field_mut(),
+            8 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TelemetryInfo {
@@ -66555,6 +64951,7 @@ impl rt::Model for TelemetrySendStatus {
             1 => self.message.as_field(),
             2 => self.status.as_field(),
             3 => self.timestamp.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66564,14 +64961,9 @@ impl rt::Model for TelemetrySendStatus {
             1 => self.message.as_field_mut(),
             2 => self.status.as_field_mut(),
             3 => self.timestamp.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TelemetrySendStatus {
@@ -66707,6 +65099,7 @@ impl rt::Model for Tenant {
             14 => self.system_resource.as_field(),
             15 => self.tenant_user_name.as_field(),
             16 => self.user_name.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66729,14 +65122,9 @@ impl rt::Model for Tenant {
             14 => self.system_resource.as_field_mut(),
             15 => self.tenant_user_name.as_field_mut(),
             16 => self.user_name.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for Tenant {
@@ -66854,6 +65242,7 @@ impl rt::Model for TenantAuthServer {
             3 => self.parent_name.as_field(),
             4 => self.server_details.as_field(),
             5 => self.tenant_id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66865,14 +65254,9 @@ impl rt::Model for TenantAuthServer {
             3 => self.parent_name.as_field_mut(),
             4 => self.server_details.as_field_mut(),
             5 => self.tenant_id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantAuthServer {
@@ -66973,6 +65357,7 @@ impl rt::Model for TenantCompanyInfo {
             14 => self.tenant_id.as_field(),
             15 => self.url.as_field(),
             16 => self.zip_code.as_field(),
+            17 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -66995,14 +65380,9 @@ impl rt::Model for TenantCompanyInfo {
             14 => self.tenant_id.as_field_mut(),
             15 => self.url.as_field_mut(),
             16 => self.zip_code.as_field_mut(),
+            17 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantCompanyInfo {
@@ -67062,6 +65442,7 @@ impl rt::Model for TenantGeo {
             0 => self.admin_tenant.as_field(),
             1 => self.cc_region.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67070,14 +65451,9 @@ impl rt::Model for TenantGeo {
             0 => self.admin_tenant.as_field_mut(),
             1 => self.cc_region.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantGeo {
@@ -67152,6 +65528,7 @@ impl rt::Model for TenantInfo {
             2 => self.level.as_field(),
             3 => self.name.as_field(),
             4 => self.parent_name.as_field(),
+            5 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67162,14 +65539,9 @@ impl rt::Model for TenantInfo {
             2 => self.level.as_field_mut(),
             3 => self.name.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
+            5 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantInfo {
@@ -67244,6 +65616,7 @@ impl rt::Model for TenantNetworkPool {
             3 => self.parent_id.as_field(),
             4 => self.parent_name.as_field(),
             5 => self.tenant_id.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67255,14 +65628,9 @@ impl rt::Model for TenantNetworkPool {
             3 => self.parent_id.as_field_mut(),
             4 => self.parent_name.as_field_mut(),
             5 => self.tenant_id.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantNetworkPool {
@@ -67346,6 +65714,7 @@ impl rt::Model for TenantProvisioningStatus {
             4 => self.priority.as_field(),
             5 => self.status.as_field(),
             6 => self.timestamp.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67358,14 +65727,9 @@ impl rt::Model for TenantProvisioningStatus {
             4 => self.priority.as_field_mut(),
             5 => self.status.as_field_mut(),
             6 => self.timestamp.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantProvisioningStatus {
@@ -67449,6 +65813,7 @@ impl rt::Model for TenantSystemInfo {
             4 => self.services_subscribed_list_arr.as_field(),
             5 => self.tenant_id.as_field(),
             6 => self.username.as_field(),
+            7 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67461,14 +65826,9 @@ impl rt::Model for TenantSystemInfo {
             4 => self.services_subscribed_list_arr.as_field_mut(),
             5 => self.tenant_id.as_field_mut(),
             6 => self.username.as_field_mut(),
+            7 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantSystemInfo {
@@ -67644,6 +66004,7 @@ impl rt::Model for TenantSystemResource {
             25 => self.parent_id.as_field(),
             26 => self.parent_name.as_field(),
             27 => self.tenant_id.as_field(),
+            28 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67677,14 +66038,9 @@ impl rt::Model for TenantSystemResource {
             25 => self.parent_id.as_field_mut(),
             26 => self.parent_name.as_field_mut(),
             27 => self.tenant_id.as_field_mut(),
+            28 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TenantSystemResource {
@@ -67748,6 +66104,7 @@ impl rt::Model for TestMail {
             0 => self.failed_message.as_field(),
             1 => self.id.as_field(),
             2 => self.profile_name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67756,14 +66113,9 @@ impl rt::Model for TestMail {
             0 => self.failed_message.as_field_mut(),
             1 => self.id.as_field_mut(),
             2 => self.profile_name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TestMail {
@@ -67827,20 +66179,16 @@ impl rt::Model for TimezoneEnum {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.enum_value.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.enum_value.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TimezoneEnum {
@@ -67960,6 +66308,7 @@ impl rt::Model for TlmyInsights {
             12 => self.status.as_field(),
             13 => self.time_stamp.as_field(),
             14 => self.token.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -67980,14 +66329,9 @@ impl rt::Model for TlmyInsights {
             12 => self.status.as_field_mut(),
             13 => self.time_stamp.as_field_mut(),
             14 => self.token.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TlmyInsights {
@@ -68101,6 +66445,7 @@ impl rt::Model for TlmyInsightsOnprem {
             12 => self.time_stamp.as_field(),
             13 => self.tlmy_package_version.as_field(),
             14 => self.token.as_field(),
+            15 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -68121,14 +66466,9 @@ impl rt::Model for TlmyInsightsOnprem {
             12 => self.time_stamp.as_field_mut(),
             13 => self.tlmy_package_version.as_field_mut(),
             14 => self.token.as_field_mut(),
+            15 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TlmyInsightsOnprem {
@@ -68239,6 +66579,7 @@ impl rt::Model for TlmyNsDevice {
             11 => self.managed_by.as_field(),
             12 => self.md_id.as_field(),
             13 => self.org_id.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -68258,14 +66599,9 @@ impl rt::Model for TlmyNsDevice {
             11 => self.managed_by.as_field_mut(),
             12 => self.md_id.as_field_mut(),
             13 => self.org_id.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TlmyNsDevice {
@@ -68347,6 +66683,7 @@ impl rt::Model for TrapForwardProfile {
             3 => self.trap_community.as_field(),
             4 => self.trap_destination.as_field(),
             5 => self.trap_destination_port.as_field(),
+            6 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -68358,14 +66695,9 @@ impl rt::Model for TrapForwardProfile {
             3 => self.trap_community.as_field_mut(),
             4 => self.trap_destination.as_field_mut(),
             5 => self.trap_destination_port.as_field_mut(),
+            6 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TrapForwardProfile {
@@ -68491,6 +66823,7 @@ impl rt::Model for TriggerDetail {
             10 => self.start.as_field(),
             11 => self.trigger_type.as_field(),
             12 => self.weekday_time.as_field(),
+            13 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -68509,14 +66842,9 @@ impl rt::Model for TriggerDetail {
             10 => self.start.as_field_mut(),
             11 => self.trigger_type.as_field_mut(),
             12 => self.weekday_time.as_field_mut(),
+            13 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TriggerDetail {
@@ -68584,6 +66912,7 @@ impl rt::Model for TrustPreauthtoken {
             1 => self.name.as_field(),
             2 => self.service_name.as_field(),
             3 => self.token.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -68593,14 +66922,9 @@ impl rt::Model for TrustPreauthtoken {
             1 => self.name.as_field_mut(),
             2 => self.service_name.as_field_mut(),
             3 => self.token.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for TrustPreauthtoken {
@@ -68722,6 +67046,7 @@ impl rt::Model for UberDashboardSummary {
             11 => self.task_name.as_field(),
             12 => self.title.as_field(),
             13 => self.weightage.as_field(),
+            14 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -68741,14 +67066,9 @@ impl rt::Model for UberDashboardSummary {
             11 => self.task_name.as_field_mut(),
             12 => self.title.as_field_mut(),
             13 => self.weightage.as_field_mut(),
+            14 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UberDashboardSummary {
@@ -69045,6 +67365,7 @@ impl rt::Model for UiProfile {
             39 => self.upgrade_agent_version.as_field(),
             40 => self.uptime.as_field(),
             41 => self.username.as_field(),
+            42 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -69092,14 +67413,9 @@ impl rt::Model for UiProfile {
             39 => self.upgrade_agent_version.as_field_mut(),
             40 => self.uptime.as_field_mut(),
             41 => self.username.as_field_mut(),
+            42 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UiProfile {
@@ -69193,6 +67509,7 @@ impl rt::Model for UserLockoutPolicy {
             1 => self.id.as_field(),
             2 => self.invalid_logins.as_field(),
             3 => self.user_lockout_interval.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -69202,14 +67519,9 @@ impl rt::Model for UserLockoutPolicy {
             1 => self.id.as_field_mut(),
             2 => self.invalid_logins.as_field_mut(),
             3 => self.user_lockout_interval.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for UserLockoutPolicy {
@@ -69295,6 +67607,7 @@ impl rt::Model for VserverMetricsConfig {
             1 => self.enable.as_field(),
             2 => self.metrics_option_list.as_field(),
             3 => self.vservers.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -69304,14 +67617,9 @@ impl rt::Model for VserverMetricsConfig {
             1 => self.enable.as_field_mut(),
             2 => self.metrics_option_list.as_field_mut(),
             3 => self.vservers.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for VserverMetricsConfig {

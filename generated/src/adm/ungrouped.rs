@@ -121,6 +121,7 @@ impl rt::Model for DbCert {
             13 => self.valid_from.as_field(),
             14 => self.valid_to.as_field(),
             15 => self.version.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -142,14 +143,9 @@ impl rt::Model for DbCert {
             13 => self.valid_from.as_field_mut(),
             14 => self.valid_to.as_field_mut(),
             15 => self.version.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCert {
@@ -211,20 +207,16 @@ impl rt::Model for DbCipherSuite {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suite_name.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cipher_suite_name.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCipherSuite {
@@ -288,20 +280,16 @@ impl rt::Model for DbCipherSuites {
     fn field(&self, index: usize) -> rt::FieldRef<'_> {
         match index {
             0 => self.cipher_suites.as_field(),
+            1 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
     fn field_mut(&mut self, index: usize) -> rt::FieldMut<'_> {
         match index {
             0 => self.cipher_suites.as_field_mut(),
+            1 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbCipherSuites {
@@ -387,6 +375,7 @@ impl rt::Model for DbRootCert {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -396,14 +385,9 @@ impl rt::Model for DbRootCert {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbRootCert {
@@ -505,6 +489,7 @@ impl rt::Model for DbServerCert {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -514,14 +499,9 @@ impl rt::Model for DbServerCert {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbServerCert {
@@ -623,6 +603,7 @@ impl rt::Model for DbServerKey {
             1 => self.file_last_modified_epoch.as_field(),
             2 => self.file_name.as_field(),
             3 => self.file_size.as_field(),
+            4 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -632,14 +613,9 @@ impl rt::Model for DbServerKey {
             1 => self.file_last_modified_epoch.as_field_mut(),
             2 => self.file_name.as_field_mut(),
             3 => self.file_size.as_field_mut(),
+            4 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for DbServerKey {
@@ -787,6 +763,7 @@ impl rt::Model for NsHealthMonitor {
             13 => self.responsetime.as_field(),
             14 => self.svc_grp_name.as_field(),
             15 => self.svc_name.as_field(),
+            16 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -808,14 +785,9 @@ impl rt::Model for NsHealthMonitor {
             13 => self.responsetime.as_field_mut(),
             14 => self.svc_grp_name.as_field_mut(),
             15 => self.svc_name.as_field_mut(),
+            16 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for NsHealthMonitor {
@@ -881,6 +853,7 @@ impl rt::Model for QuickLinks {
             0 => self.description.as_field(),
             1 => self.link.as_field(),
             2 => self.name.as_field(),
+            3 => rt::FieldRef::Unknown(&self.unknown_fields),
             _ => unreachable!(),
         }
     }
@@ -889,14 +862,9 @@ impl rt::Model for QuickLinks {
             0 => self.description.as_field_mut(),
             1 => self.link.as_field_mut(),
             2 => self.name.as_field_mut(),
+            3 => rt::FieldMut::Unknown(&mut self.unknown_fields),
             _ => unreachable!(),
         }
-    }
-    fn unknown_fields(&self) -> &rt::UnknownFields {
-        &self.unknown_fields
-    }
-    fn unknown_fields_mut(&mut self) -> &mut rt::UnknownFields {
-        &mut self.unknown_fields
     }
 }
 impl ::serde::Serialize for QuickLinks {
