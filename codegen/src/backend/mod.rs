@@ -15,19 +15,16 @@
 //! [`model`] emits the items of each resource, [`crate_files`] the
 //! manifest, `lib.rs`, the module files and the README.
 
-pub mod changelog;
 mod crate_files;
 mod docs;
 pub mod errors;
 pub mod http;
 mod index;
-pub mod inputs;
 mod model;
 pub mod naming;
 mod plan;
 pub mod standalone;
 
-pub use inputs::{load_specs, load_specs_for, Inputs, TARGETS_FILE};
 pub use plan::{is_marker_line, plan_write, Plan, GENERATED_MARKER, RUNTIME_DIR};
 
 use crate::diagnostics::Diagnostic;
@@ -64,35 +61,17 @@ impl Emitted {
     }
 }
 
-/// The whole crate from what [`load_specs`] read: [`emit`] of the newest
-/// releases plus `CHANGELOG.md` from the series of releases
-/// ([`changelog`]). What `cargo xtask codegen` writes and checks.
-pub fn emit_inputs(inputs: &Inputs, settings: &EmitSettings) -> Emitted {
-    if settings.standalone.is_some() {
-        return emit(&inputs.apis, settings);
-    }
-    // The changelog (diffs of every pair of releases) is independent of
-    // the crate's files: written alongside them.
-    let (mut emitted, text) = std::thread::scope(|scope| {
-        let changelog = scope.spawn(|| changelog::changelog(&inputs.series, &inputs.releases));
-        let emitted = emit_crate(&inputs.apis, &inputs.removed, settings);
-        (emitted, changelog.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
-    emitted.files.insert(PathBuf::from(changelog::PATH), text);
-    emitted
-}
-
 /// Emits the crate from one IR per product (ADC and ADM NITRO, Next-Gen).
 ///
 /// Each product module is written from the one `Api` given for it; giving
 /// two of the same product is reported and the later one is ignored.
 pub fn emit(apis: &[Api], settings: &EmitSettings) -> Emitted {
-    emit_crate(apis, &BTreeMap::new(), settings)
+    emit_with_removed(apis, &BTreeMap::new(), settings)
 }
 
 /// [`emit`], with the notes on what older releases had and the newest
-/// lacks (`removed`, per product).
-fn emit_crate(apis: &[Api], removed: &BTreeMap<Product, Vec<Gone>>, settings: &EmitSettings) -> Emitted {
+/// lacks (`removed`, per product: `since::annotate`'s gone items).
+pub fn emit_with_removed(apis: &[Api], removed: &BTreeMap<Product, Vec<Gone>>, settings: &EmitSettings) -> Emitted {
     if let Some(options) = &settings.standalone {
         return standalone::emit_standalone(apis, options);
     }
