@@ -288,3 +288,26 @@ fn the_client_debug_output_hides_the_key() {
     assert!(!format!("{client:?}").contains("s3cr3t"));
 }
 "##;
+
+/// A user's own descriptions (schema, field, operation) become doc comments
+/// when read (`cargo xtask openapi`'s default), and nothing of them when not
+/// (`--no-descriptions`, and the committed Next-Gen module).
+#[test]
+fn descriptions_are_kept_when_read() {
+    let path = fixtures().join("openapi/descriptions.yaml");
+    let emit_with = |descriptions: bool| {
+        let lowered = read_openapi(&path, &OpenApiSettings { product: Product::Openapi, origin_file: "descriptions.yaml".into(), descriptions });
+        assert!(!lowered.has_errors(), "{:#?}", lowered.diagnostics);
+        let options = Standalone { name: "descriptions-client".into(), document: "descriptions.yaml".into(), ..Standalone::default() };
+        let emitted = emit(std::slice::from_ref(&lowered.api), &EmitSettings { standalone: Some(options), ..Default::default() });
+        emitted.files.values().cloned().collect::<Vec<_>>().join("\n")
+    };
+    let kept = emit_with(true);
+    for text in ["/// A widget of our own.", "/// The widget's label.", "/// Lists our widgets."] {
+        assert!(kept.contains(text), "{text} missing");
+    }
+    let dropped = emit_with(false);
+    for text in ["A widget of our own", "The widget's label", "Lists our widgets"] {
+        assert!(!dropped.contains(text), "{text} kept");
+    }
+}
