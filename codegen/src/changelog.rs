@@ -25,7 +25,8 @@ const CRATE_CHANGES: &str = "\
 - ADC models are built in one expression: `new` takes the key properties, \
 and each property the model's `add` sends has a chained setter named after \
 its field (`Lbvserver::new(\"web-vs\").ipv46(\"10.0.0.100\").port(80)`), or \
-`with_<field>` where that name is one of the type's functions (`with_count`).
+`with_<field>` where that name is one of the type's functions or a standard \
+trait's method (`with_index`, `with_sub`).
 - A list of values several properties of a group share is one enum named \
 after its values (`OnOff`, `EnabledDisabled`, `YesNo`) or after the \
 property they share (`Servicetype`); the per-property `pub type` aliases \
@@ -33,6 +34,13 @@ property they share (`Servicetype`); the per-property `pub type` aliases \
 - Struct fields are ordered key properties first, then by wire name.
 - The feature and module `unknown` (resources only the derived facts list) \
 is now `ungrouped`.
+- Field docs no longer repeat the type; they say what it does not (wire \
+name, read-only, unconfirmed, range, default, values, since). Model docs \
+link their statistics and bindings.
+- Runtime: `Model::unknown_fields` and `unknown_fields_mut` are provided \
+methods reached through `field(FIELDS.len())`, which returns the new \
+`FieldRef::Unknown` / `FieldMut::Unknown`; a `match` on `FieldRef` or \
+`FieldMut` needs an arm for it.
 ";
 
 /// Names listed in full up to this many per list; a longer list is cut
