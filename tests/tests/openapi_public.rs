@@ -53,7 +53,7 @@ fn public_documents_lower_emit_and_compile() {
         let errors: Vec<String> = lowered.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(ToString::to_string).collect();
         let expected = BROKEN.iter().find(|(name, _)| *name == file).map_or(0, |(_, count)| *count);
         assert_eq!(errors.len(), expected, "{file}: {errors:#?}");
-        let settings = HttpSettings { runtime: "netscaler::runtime".into(), inputs: vec![file.clone()], title: file.clone() };
+        let settings = HttpSettings { runtime: "netscaler::runtime".into(), inputs: vec![file.clone()], title: file.clone(), generator: "`cargo xtask codegen`" };
         let mut diagnostics = Vec::new();
         let text = emit_http_module(&lowered.api, &settings, &mut diagnostics);
         assert!(diagnostics.iter().all(|d| d.severity != Severity::Error), "{file}: {diagnostics:#?}");

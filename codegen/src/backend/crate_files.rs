@@ -561,7 +561,7 @@ NS_URL=https://adc.example.net NS_USER=nsroot NS_PASSWORD=... \
 
 /// `README.md` of the generated crate (facts only, our words).
 pub fn readme(info: &CrateInfo) -> String {
-    let mut text = header(info.inputs, "<!--").replace(". Do not edit.\n", ". Do not edit. -->\n");
+    let mut text = super::header_by(super::CODEGEN_COMMAND, info.inputs, "<!--", " -->");
     text.push_str("\n# netscaler\n\nTyped async client for the NetScaler (Citrix ADC) NITRO REST API, generated from the API reference.\n\n");
     text.push_str("Generated from:\n\n");
     for product in info.products {

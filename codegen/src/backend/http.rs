@@ -49,6 +49,9 @@ pub struct HttpSettings {
     pub inputs: Vec<String>,
     /// Product title for the module docs (`NetScaler Next-Gen API`).
     pub title: String,
+    /// The command the `@generated` header names (`` `cargo xtask openapi` ``
+    /// for a standalone crate).
+    pub generator: &'static str,
 }
 
 /// Field name every model has for keys it does not document.
@@ -90,7 +93,7 @@ pub fn emit_http_module(api: &Api, settings: &HttpSettings, diagnostics: &mut Ve
         #auth
         #items
     };
-    super::print_rust(&settings.inputs, tokens)
+    super::print_rust_by(settings.generator, &settings.inputs, tokens)
 }
 
 fn ident(name: &str) -> Ident {

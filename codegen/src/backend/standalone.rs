@@ -76,8 +76,13 @@ pub fn emit_standalone(apis: &[Api], standalone: &Standalone) -> Emitted {
         diagnostics.push(Diagnostic::warning(origin, "NITRO APIs have no place in a standalone OpenAPI client; they are left out"));
     }
     let generator = "`cargo xtask openapi`";
-    let settings = HttpSettings { runtime: "crate::runtime".into(), inputs: vec![standalone.document.clone()], title: format!("The API of `{}`", standalone.document) };
-    let api_rs = emit_http_module(api, &settings, &mut diagnostics).replacen("`cargo xtask codegen`", generator, 1);
+    let settings = HttpSettings {
+        runtime: "crate::runtime".into(),
+        inputs: vec![standalone.document.clone()],
+        title: format!("The API of `{}`", standalone.document),
+        generator,
+    };
+    let api_rs = emit_http_module(api, &settings, &mut diagnostics);
     files.insert(PathBuf::from("src/api.rs"), api_rs);
     for (file, text) in RUNTIME {
         // The marker line first (the `openapi` command overwrites only
