@@ -581,30 +581,6 @@ fn emit_endpoints(
         fixed.retain(|(e, _)| !(has_get_all && matches!(e, Endpoint::Get)));
     }
 
-    let mut fixed_names: Vec<&str> = Vec::new();
-    for (endpoint, _) in &fixed {
-        fixed_names.extend(match endpoint {
-            Endpoint::Add => &["add", "add_bulk"][..],
-            Endpoint::Update if resource.keys.is_empty() => &["update"],
-            Endpoint::Update => &["update", "update_bulk"],
-            Endpoint::Unset => &["unset"],
-            Endpoint::Delete if resource.keys.is_empty() => &["delete"],
-            Endpoint::Delete => &["delete", "delete_bulk"],
-            Endpoint::Get if resource.keys.is_empty() => &["get_all"],
-            Endpoint::Get => &["get"],
-            Endpoint::GetAll => &["get_all"],
-            Endpoint::Count => &["count"],
-            Endpoint::Action(_) => &[],
-        });
-    }
-    // `new` is the constructor (`emit_builder`).
-    let (action_names, renames) = Scope::new(Case::Snake)
-        .reserve_all(fixed_names.iter().copied().chain([CONSTRUCTOR]))
-        .resolve(actions.iter().map(|(v, _)| *v));
-    for rename in renames {
-        diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
-    }
-
     let base = index.api.base_path.trim_end_matches('/');
     let primary_key = resource.keys.first().map(|key| {
         let name = field_names.get(key).cloned().unwrap_or_else(|| naming::snake(key));
@@ -725,6 +701,16 @@ fn emit_endpoints(
         };
         functions.extend(function);
     }
+    // The names the fixed functions took (read from what was emitted, so
+    // there is no second list to keep in step); `new` is the constructor
+    // (`emit_builder`). Actions get the rest.
+    let fixed_names = function_names(&functions);
+    let (action_names, renames) = Scope::new(Case::Snake)
+        .reserve_all(fixed_names.iter().map(String::as_str).chain([CONSTRUCTOR]))
+        .resolve(actions.iter().map(|(v, _)| *v));
+    for rename in renames {
+        diagnostics.push(index::rename_note(&resource.origin, Some(&resource.name), "action", &rename));
+    }
     for (verb, operation) in &actions {
         let function = ident(&action_names[*verb]);
         let value = operation.action.clone().unwrap_or_else(|| verb.to_string());
@@ -736,12 +722,28 @@ fn emit_endpoints(
             pub fn #function(&self) -> rt::Request<rt::Outcome> { rt::Request::action_only(self, #value, &[#(#fields),*]) }
         });
     }
-    let names: BTreeSet<String> =
-        fixed_names.iter().map(|name| name.to_string()).chain(action_names.into_values()).collect();
+    let names: BTreeSet<String> = fixed_names.into_iter().chain(action_names.into_values()).collect();
     if functions.is_empty() {
         return (TokenStream::new(), names);
     }
     (quote! { impl #struct_ident { #functions } }, names)
+}
+
+/// Names of the functions in `tokens` (each `fn <name>`), in order.
+fn function_names(tokens: &TokenStream) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut after_fn = false;
+    for token in tokens.clone() {
+        if let proc_macro2::TokenTree::Ident(ident) = &token {
+            if after_fn {
+                names.push(ident.to_string());
+            }
+            after_fn = ident == "fn";
+        } else {
+            after_fn = false;
+        }
+    }
+    names
 }
 
 /// The method and URL of an operation as a code span, marked when the
