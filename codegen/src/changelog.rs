@@ -22,7 +22,8 @@ pub const PATH: &str = "CHANGELOG.md";
 const CRATE_CHANGES: &str = "\
 ## netscaler 0.2.0 (crate API: breaking)
 
-- ADC models are built in one expression: `new` takes the key properties, \
+- ADC models are built in one expression: `new` takes the key properties \
+(of a composite key, those `add` marks mandatory), \
 and each property the model's `add` sends has a chained setter named after \
 its field (`Lbvserver::new(\"web-vs\").ipv46(\"10.0.0.100\").port(80)`), or \
 `with_<field>` where that name is one of the type's functions or a standard \

@@ -315,8 +315,8 @@ fn emit_model_impl(resource: &Resource, struct_ident: &Ident, field_names: &BTre
 /// (`Lbvserver::new("web-vs").ipv46("10.0.0.100").port(80)`). A field
 /// whose name is one of the type's endpoint functions (`count`, `get`,
 /// an action), `new` or a standard trait's method (`sub`) gets its setter
-/// as `with_<field>`. Statistics are
-/// read-only: neither. Keys are set by `new` only; a keyless model starts
+/// as `with_<field>`. Statistics are read-only: neither. The keys `new`
+/// takes (`constructor_keys`) have no setter; a model without `new` starts
 /// from `Default`.
 ///
 /// Compile cost decides the set: a setter on every writable field (21,900
@@ -336,7 +336,7 @@ fn emit_builder(
         return TokenStream::new();
     }
     let mut functions = TokenStream::new();
-    let keys: Vec<&Property> = resource.keys.iter().filter_map(|key| resource.properties.get(key)).collect();
+    let keys = constructor_keys(resource);
     if !keys.is_empty() {
         let mut params = TokenStream::new();
         let mut inits = TokenStream::new();
@@ -357,7 +357,7 @@ fn emit_builder(
         });
     }
     for property in resource.properties.values() {
-        if resource.keys.contains(&property.name) || !is_written(resource, property) {
+        if keys.iter().any(|key| key.name == property.name) || !is_written(resource, property) {
             continue;
         }
         let field_name = &field_names[&property.name];
@@ -378,6 +378,26 @@ fn emit_builder(
         return TokenStream::new();
     }
     quote! { impl #struct_ident { #functions } }
+}
+
+/// The keys `new` takes: the one key of a resource with one; of a
+/// composite key, those `add` marks mandatory (`Route::new(network,
+/// gateway, netmask)`: `td`, `vlan`, `ownergroup` are optional parts of its
+/// identity and get setters). A composite key with none marked (alternatives
+/// such as `ntpserver`'s `serverip` or `servername`) gets no `new`: a
+/// constructor must not make a caller invent a value that is then sent.
+fn constructor_keys(resource: &Resource) -> Vec<&Property> {
+    let keys: Vec<&Property> = resource.keys.iter().filter_map(|key| resource.properties.get(key)).collect();
+    if keys.len() <= 1 {
+        return keys;
+    }
+    let mandatory: BTreeSet<&str> = resource
+        .operations
+        .values()
+        .filter(|operation| matches!(classify(operation), Some(Endpoint::Add)))
+        .flat_map(|operation| operation.payload.iter().filter(|key| key.mandatory).map(|key| key.name.as_str()))
+        .collect();
+    keys.into_iter().filter(|key| mandatory.contains(key.name.as_str())).collect()
 }
 
 /// A setter's parameter type and the expression that turns the parameter
@@ -1015,5 +1035,29 @@ mod tests {
         // Fields: the key first, then by wire name.
         let fields: Vec<&str> = code.split("pub ").filter_map(|s| s.split_once(" : Option")).map(|(name, _)| name).collect();
         assert_eq!(fields, ["name", "count", "later", "port", "state", "sub"]);
+    }
+
+    /// A composite key: `new` takes the parts `add` marks mandatory, the
+    /// optional parts get setters; with none marked (alternatives), no `new`.
+    #[test]
+    fn composite_keys() {
+        let key = |name: &str, mandatory: bool| crate::ir::PayloadKey { name: name.into(), mandatory };
+        let with_keys = |name: &str, keys: &[(&str, bool)]| {
+            let mut resource =
+                Resource { name: name.into(), group: "network".into(), keys: keys.iter().map(|(k, _)| k.to_string()).collect(), ..Resource::default() };
+            for (k, _) in keys {
+                let p = property(k, DataType::String, Access::ReadWrite);
+                resource.properties.insert(p.name.clone(), p);
+            }
+            let payload = keys.iter().map(|(k, m)| key(k, *m)).collect();
+            resource.operations.insert("add".into(), Operation { name: "add".into(), method: Method::Post, payload, ..Operation::default() });
+            emitted(resource)
+        };
+        let route = with_keys("route", &[("network", true), ("gateway", true), ("td", false)]);
+        assert!(route.contains("pub fn new (network : impl Into < String > , gateway : impl Into < String > ,) -> Self"), "{route}");
+        assert!(route.contains("pub fn td (mut self , td : impl Into < String >) -> Self"), "{route}");
+        let ntp = with_keys("ntpserver", &[("serverip", false), ("servername", false)]);
+        assert!(!ntp.contains("fn new"), "{ntp}");
+        assert!(ntp.contains("pub fn serverip (mut self") && ntp.contains("pub fn servername (mut self"), "{ntp}");
     }
 }

@@ -977,18 +977,10 @@ impl rt::Resource for Dnscaarec {
     const KEYS: &'static [&'static str] = &["domain", "tag", "valuestring"];
 }
 impl Dnscaarec {
-    /// A `dnscaarec` named by its keys (`domain`, `tag`, `valuestring`), every other field unset.
-    pub fn new(
-        domain: impl Into<String>,
-        tag: impl Into<String>,
-        valuestring: impl Into<String>,
-    ) -> Self {
-        Self {
-            domain: Some(domain.into()),
-            tag: Some(tag.into()),
-            valuestring: Some(valuestring.into()),
-            ..Self::default()
-        }
+    /// Sets [`domain`](Self::domain).
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
     }
     /// Sets [`ecssubnet`](Self::ecssubnet).
     pub fn ecssubnet(mut self, ecssubnet: impl Into<String>) -> Self {
@@ -1010,6 +1002,11 @@ impl Dnscaarec {
         self.recordid = Some(recordid.into());
         self
     }
+    /// Sets [`tag`](Self::tag).
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tag = Some(tag.into());
+        self
+    }
     /// Sets [`ttl`](Self::ttl).
     pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
         self.ttl = Some(ttl.into());
@@ -1018,6 +1015,11 @@ impl Dnscaarec {
     /// Sets [`type_`](Self::type_).
     pub fn type_(mut self, type_: DnscaarecType) -> Self {
         self.type_ = Some(rt::Open::Known(type_));
+        self
+    }
+    /// Sets [`valuestring`](Self::valuestring).
+    pub fn valuestring(mut self, valuestring: impl Into<String>) -> Self {
+        self.valuestring = Some(valuestring.into());
         self
     }
 }
@@ -2401,22 +2403,19 @@ impl rt::Resource for Dnsnameserver {
     const KEYS: &'static [&'static str] = &["ip", "dnsvservername", "type"];
 }
 impl Dnsnameserver {
-    /// A `dnsnameserver` named by its keys (`ip`, `dnsvservername`, `type`), every other field unset.
-    pub fn new(
-        ip: impl Into<String>,
-        dnsvservername: impl Into<String>,
-        type_: DnsnameserverType,
-    ) -> Self {
-        Self {
-            ip: Some(ip.into()),
-            dnsvservername: Some(dnsvservername.into()),
-            type_: Some(rt::Open::Known(type_)),
-            ..Self::default()
-        }
-    }
     /// Sets [`dnsprofilename`](Self::dnsprofilename).
     pub fn dnsprofilename(mut self, dnsprofilename: impl Into<String>) -> Self {
         self.dnsprofilename = Some(dnsprofilename.into());
+        self
+    }
+    /// Sets [`dnsvservername`](Self::dnsvservername).
+    pub fn dnsvservername(mut self, dnsvservername: impl Into<String>) -> Self {
+        self.dnsvservername = Some(dnsvservername.into());
+        self
+    }
+    /// Sets [`ip`](Self::ip).
+    pub fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = Some(ip.into());
         self
     }
     /// Sets [`local`](Self::local).
@@ -2427,6 +2426,11 @@ impl Dnsnameserver {
     /// Sets [`state`](Self::state).
     pub fn state(mut self, state: EnabledDisabled) -> Self {
         self.state = Some(rt::Open::Known(state));
+        self
+    }
+    /// Sets [`type_`](Self::type_).
+    pub fn type_(mut self, type_: DnsnameserverType) -> Self {
+        self.type_ = Some(rt::Open::Known(type_));
         self
     }
 }
@@ -2651,26 +2655,38 @@ impl rt::Resource for Dnsnaptrrec {
     ];
 }
 impl Dnsnaptrrec {
-    /// A `dnsnaptrrec` named by its keys (`domain`, `flags`, `order`, `preference`, `regexp`, `replacement`, `services`), every other field unset.
+    /// A `dnsnaptrrec` named by its keys (`domain`, `order`, `preference`), every other field unset.
     pub fn new(
         domain: impl Into<String>,
-        flags: impl Into<String>,
         order: impl Into<rt::Number>,
         preference: impl Into<rt::Number>,
-        regexp: impl Into<String>,
-        replacement: impl Into<String>,
-        services: impl Into<String>,
     ) -> Self {
         Self {
             domain: Some(domain.into()),
-            flags: Some(flags.into()),
             order: Some(order.into()),
             preference: Some(preference.into()),
-            regexp: Some(regexp.into()),
-            replacement: Some(replacement.into()),
-            services: Some(services.into()),
             ..Self::default()
         }
+    }
+    /// Sets [`flags`](Self::flags).
+    pub fn flags(mut self, flags: impl Into<String>) -> Self {
+        self.flags = Some(flags.into());
+        self
+    }
+    /// Sets [`regexp`](Self::regexp).
+    pub fn regexp(mut self, regexp: impl Into<String>) -> Self {
+        self.regexp = Some(regexp.into());
+        self
+    }
+    /// Sets [`replacement`](Self::replacement).
+    pub fn replacement(mut self, replacement: impl Into<String>) -> Self {
+        self.replacement = Some(replacement.into());
+        self
+    }
+    /// Sets [`services`](Self::services).
+    pub fn services(mut self, services: impl Into<String>) -> Self {
+        self.services = Some(services.into());
+        self
     }
     /// Sets [`ttl`](Self::ttl).
     pub fn ttl(mut self, ttl: impl Into<rt::Number>) -> Self {
@@ -6464,14 +6480,10 @@ impl rt::Resource for Dnstxtrec {
     const KEYS: &'static [&'static str] = &["domain", "string"];
 }
 impl Dnstxtrec {
-    /// A `dnstxtrec` named by its keys (`domain`, `string`), every other field unset.
-    pub fn new(
-        domain: impl Into<String>,
-        string: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    /// A `dnstxtrec` named by its key, every other field unset.
+    pub fn new(domain: impl Into<String>) -> Self {
         Self {
             domain: Some(domain.into()),
-            string: Some(string.into_iter().map(Into::into).collect()),
             ..Self::default()
         }
     }

@@ -99,16 +99,10 @@ impl rt::Resource for Endpointinfo {
     const KEYS: &'static [&'static str] = &["endpointkind", "endpointname"];
 }
 impl Endpointinfo {
-    /// A `endpointinfo` named by its keys (`endpointkind`, `endpointname`), every other field unset.
-    pub fn new(
-        endpointkind: EndpointinfoEndpointkind,
-        endpointname: impl Into<String>,
-    ) -> Self {
-        Self {
-            endpointkind: Some(rt::Open::Known(endpointkind)),
-            endpointname: Some(endpointname.into()),
-            ..Self::default()
-        }
+    /// Sets [`endpointkind`](Self::endpointkind).
+    pub fn endpointkind(mut self, endpointkind: EndpointinfoEndpointkind) -> Self {
+        self.endpointkind = Some(rt::Open::Known(endpointkind));
+        self
     }
     /// Sets [`endpointlabelsjson`](Self::endpointlabelsjson).
     pub fn endpointlabelsjson(mut self, endpointlabelsjson: impl Into<String>) -> Self {
@@ -118,6 +112,11 @@ impl Endpointinfo {
     /// Sets [`endpointmetadata`](Self::endpointmetadata).
     pub fn endpointmetadata(mut self, endpointmetadata: impl Into<String>) -> Self {
         self.endpointmetadata = Some(endpointmetadata.into());
+        self
+    }
+    /// Sets [`endpointname`](Self::endpointname).
+    pub fn endpointname(mut self, endpointname: impl Into<String>) -> Self {
+        self.endpointname = Some(endpointname.into());
         self
     }
 }

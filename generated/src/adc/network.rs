@@ -1581,16 +1581,10 @@ impl rt::Resource for Arp {
     const KEYS: &'static [&'static str] = &["ipaddress", "ownernode", "td"];
 }
 impl Arp {
-    /// A `arp` named by its keys (`ipaddress`, `ownernode`, `td`), every other field unset.
-    pub fn new(
-        ipaddress: impl Into<String>,
-        ownernode: impl Into<rt::Number>,
-        td: impl Into<rt::Number>,
-    ) -> Self {
+    /// A `arp` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
         Self {
             ipaddress: Some(ipaddress.into()),
-            ownernode: Some(ownernode.into()),
-            td: Some(td.into()),
             ..Self::default()
         }
     }
@@ -1602,6 +1596,16 @@ impl Arp {
     /// Sets [`mac`](Self::mac).
     pub fn mac(mut self, mac: impl Into<String>) -> Self {
         self.mac = Some(mac.into());
+        self
+    }
+    /// Sets [`ownernode`](Self::ownernode).
+    pub fn ownernode(mut self, ownernode: impl Into<rt::Number>) -> Self {
+        self.ownernode = Some(ownernode.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
         self
     }
     /// Sets [`vlan`](Self::vlan).
@@ -9389,11 +9393,10 @@ impl rt::Resource for Nd6 {
     const KEYS: &'static [&'static str] = &["neighbor", "td"];
 }
 impl Nd6 {
-    /// A `nd6` named by its keys (`neighbor`, `td`), every other field unset.
-    pub fn new(neighbor: impl Into<String>, td: impl Into<rt::Number>) -> Self {
+    /// A `nd6` named by its key, every other field unset.
+    pub fn new(neighbor: impl Into<String>) -> Self {
         Self {
             neighbor: Some(neighbor.into()),
-            td: Some(td.into()),
             ..Self::default()
         }
     }
@@ -9405,6 +9408,11 @@ impl Nd6 {
     /// Sets [`mac`](Self::mac).
     pub fn mac(mut self, mac: impl Into<String>) -> Self {
         self.mac = Some(mac.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
         self
     }
     /// Sets [`vlan`](Self::vlan).
@@ -13384,22 +13392,16 @@ impl rt::Resource for Route {
     ];
 }
 impl Route {
-    /// A `route` named by its keys (`network`, `gateway`, `netmask`, `ownergroup`, `td`, `vlan`), every other field unset.
+    /// A `route` named by its keys (`network`, `gateway`, `netmask`), every other field unset.
     pub fn new(
         network: impl Into<String>,
         gateway: impl Into<String>,
         netmask: impl Into<String>,
-        ownergroup: impl Into<String>,
-        td: impl Into<rt::Number>,
-        vlan: impl Into<rt::Number>,
     ) -> Self {
         Self {
             network: Some(network.into()),
             gateway: Some(gateway.into()),
             netmask: Some(netmask.into()),
-            ownergroup: Some(ownergroup.into()),
-            td: Some(td.into()),
-            vlan: Some(vlan.into()),
             ..Self::default()
         }
     }
@@ -13433,12 +13435,22 @@ impl Route {
         self.msr = Some(rt::Open::Known(msr));
         self
     }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
     /// Sets [`protocol`](Self::protocol).
     pub fn protocol(
         mut self,
         protocol: impl IntoIterator<Item = RouteProtocol>,
     ) -> Self {
         self.protocol = Some(protocol.into_iter().map(rt::Open::Known).collect());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
         self
     }
     /// Sets [`weight`](Self::weight).
@@ -13850,22 +13862,10 @@ impl rt::Resource for Route6 {
     ];
 }
 impl Route6 {
-    /// A `route6` named by its keys (`network`, `gateway`, `ownergroup`, `td`, `vlan`, `vxlan`), every other field unset.
-    pub fn new(
-        network: impl Into<String>,
-        gateway: impl Into<String>,
-        ownergroup: impl Into<String>,
-        td: impl Into<rt::Number>,
-        vlan: impl Into<rt::Number>,
-        vxlan: impl Into<rt::Number>,
-    ) -> Self {
+    /// A `route6` named by its key, every other field unset.
+    pub fn new(network: impl Into<String>) -> Self {
         Self {
             network: Some(network.into()),
-            gateway: Some(gateway.into()),
-            ownergroup: Some(ownergroup.into()),
-            td: Some(td.into()),
-            vlan: Some(vlan.into()),
-            vxlan: Some(vxlan.into()),
             ..Self::default()
         }
     }
@@ -13884,6 +13884,11 @@ impl Route6 {
         self.distance = Some(distance.into());
         self
     }
+    /// Sets [`gateway`](Self::gateway).
+    pub fn gateway(mut self, gateway: impl Into<String>) -> Self {
+        self.gateway = Some(gateway.into());
+        self
+    }
     /// Sets [`monitor`](Self::monitor).
     pub fn monitor(mut self, monitor: impl Into<String>) -> Self {
         self.monitor = Some(monitor.into());
@@ -13892,6 +13897,26 @@ impl Route6 {
     /// Sets [`msr`](Self::msr).
     pub fn msr(mut self, msr: EnabledDisabled) -> Self {
         self.msr = Some(rt::Open::Known(msr));
+        self
+    }
+    /// Sets [`ownergroup`](Self::ownergroup).
+    pub fn ownergroup(mut self, ownergroup: impl Into<String>) -> Self {
+        self.ownergroup = Some(ownergroup.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
+        self
+    }
+    /// Sets [`vxlan`](Self::vxlan).
+    pub fn vxlan(mut self, vxlan: impl Into<rt::Number>) -> Self {
+        self.vxlan = Some(vxlan.into());
         self
     }
     /// Sets [`weight`](Self::weight).

@@ -11240,11 +11240,10 @@ impl rt::Resource for Nsip {
     const KEYS: &'static [&'static str] = &["ipaddress", "td"];
 }
 impl Nsip {
-    /// A `nsip` named by its keys (`ipaddress`, `td`), every other field unset.
-    pub fn new(ipaddress: impl Into<String>, td: impl Into<rt::Number>) -> Self {
+    /// A `nsip` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
         Self {
             ipaddress: Some(ipaddress.into()),
-            td: Some(td.into()),
             ..Self::default()
         }
     }
@@ -11376,6 +11375,11 @@ impl Nsip {
     /// Sets [`tag`](Self::tag).
     pub fn tag(mut self, tag: impl Into<rt::Number>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
         self
     }
     /// Sets [`telnet`](Self::telnet).
@@ -11933,11 +11937,10 @@ impl rt::Resource for Nsip6 {
     const KEYS: &'static [&'static str] = &["ipv6address", "td"];
 }
 impl Nsip6 {
-    /// A `nsip6` named by its keys (`ipv6address`, `td`), every other field unset.
-    pub fn new(ipv6address: impl Into<String>, td: impl Into<rt::Number>) -> Self {
+    /// A `nsip6` named by its key, every other field unset.
+    pub fn new(ipv6address: impl Into<String>) -> Self {
         Self {
             ipv6address: Some(ipv6address.into()),
-            td: Some(td.into()),
             ..Self::default()
         }
     }
@@ -12049,6 +12052,11 @@ impl Nsip6 {
     /// Sets [`tag`](Self::tag).
     pub fn tag(mut self, tag: impl Into<rt::Number>) -> Self {
         self.tag = Some(tag.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
         self
     }
     /// Sets [`telnet`](Self::telnet).
@@ -12242,14 +12250,6 @@ impl rt::Resource for Nskeymanagerproxy {
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
 }
 impl Nskeymanagerproxy {
-    /// A `nskeymanagerproxy` named by its keys (`serverip`, `servername`), every other field unset.
-    pub fn new(serverip: impl Into<String>, servername: impl Into<String>) -> Self {
-        Self {
-            serverip: Some(serverip.into()),
-            servername: Some(servername.into()),
-            ..Self::default()
-        }
-    }
     /// Sets [`nodeid`](Self::nodeid).
     pub fn nodeid(mut self, nodeid: impl Into<rt::Number>) -> Self {
         self.nodeid = Some(nodeid.into());
@@ -12258,6 +12258,16 @@ impl Nskeymanagerproxy {
     /// Sets [`port`](Self::port).
     pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
         self.port = Some(port.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
         self
     }
 }
@@ -13058,17 +13068,19 @@ impl rt::Resource for Nslicenseproxyserver {
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
 }
 impl Nslicenseproxyserver {
-    /// A `nslicenseproxyserver` named by its keys (`serverip`, `servername`), every other field unset.
-    pub fn new(serverip: impl Into<String>, servername: impl Into<String>) -> Self {
-        Self {
-            serverip: Some(serverip.into()),
-            servername: Some(servername.into()),
-            ..Self::default()
-        }
-    }
     /// Sets [`port`](Self::port).
     pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
         self.port = Some(port.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
         self
     }
 }
@@ -13291,20 +13303,19 @@ impl rt::Resource for Nslicenseserver {
     const KEYS: &'static [&'static str] = &["licenseserverip", "servername"];
 }
 impl Nslicenseserver {
-    /// A `nslicenseserver` named by its keys (`licenseserverip`, `servername`), every other field unset.
-    pub fn new(
-        licenseserverip: impl Into<String>,
-        servername: impl Into<String>,
-    ) -> Self {
-        Self {
-            licenseserverip: Some(licenseserverip.into()),
-            servername: Some(servername.into()),
-            ..Self::default()
-        }
+    /// Sets [`licenseserverip`](Self::licenseserverip).
+    pub fn licenseserverip(mut self, licenseserverip: impl Into<String>) -> Self {
+        self.licenseserverip = Some(licenseserverip.into());
+        self
     }
     /// Sets [`port`](Self::port).
     pub fn port(mut self, port: impl Into<rt::Number>) -> Self {
         self.port = Some(port.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
         self
     }
 }

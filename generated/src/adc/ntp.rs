@@ -234,14 +234,6 @@ impl rt::Resource for Ntpserver {
     const KEYS: &'static [&'static str] = &["serverip", "servername"];
 }
 impl Ntpserver {
-    /// A `ntpserver` named by its keys (`serverip`, `servername`), every other field unset.
-    pub fn new(serverip: impl Into<String>, servername: impl Into<String>) -> Self {
-        Self {
-            serverip: Some(serverip.into()),
-            servername: Some(servername.into()),
-            ..Self::default()
-        }
-    }
     /// Sets [`autokey`](Self::autokey).
     pub fn autokey(mut self, autokey: bool) -> Self {
         self.autokey = Some(autokey);
@@ -260,6 +252,16 @@ impl Ntpserver {
     /// Sets [`minpoll`](Self::minpoll).
     pub fn minpoll(mut self, minpoll: impl Into<rt::Number>) -> Self {
         self.minpoll = Some(minpoll.into());
+        self
+    }
+    /// Sets [`serverip`](Self::serverip).
+    pub fn serverip(mut self, serverip: impl Into<String>) -> Self {
+        self.serverip = Some(serverip.into());
+        self
+    }
+    /// Sets [`servername`](Self::servername).
+    pub fn servername(mut self, servername: impl Into<String>) -> Self {
+        self.servername = Some(servername.into());
         self
     }
 }

@@ -1421,17 +1421,21 @@ impl rt::Resource for Snmpmanager {
     const KEYS: &'static [&'static str] = &["ipaddress", "netmask"];
 }
 impl Snmpmanager {
-    /// A `snmpmanager` named by its keys (`ipaddress`, `netmask`), every other field unset.
-    pub fn new(ipaddress: impl Into<String>, netmask: impl Into<String>) -> Self {
+    /// A `snmpmanager` named by its key, every other field unset.
+    pub fn new(ipaddress: impl Into<String>) -> Self {
         Self {
             ipaddress: Some(ipaddress.into()),
-            netmask: Some(netmask.into()),
             ..Self::default()
         }
     }
     /// Sets [`domainresolveretry`](Self::domainresolveretry).
     pub fn domainresolveretry(mut self, domainresolveretry: i64) -> Self {
         self.domainresolveretry = Some(domainresolveretry);
+        self
+    }
+    /// Sets [`netmask`](Self::netmask).
+    pub fn netmask(mut self, netmask: impl Into<String>) -> Self {
+        self.netmask = Some(netmask.into());
         self
     }
 }
@@ -2080,18 +2084,11 @@ impl rt::Resource for Snmptrap {
     ];
 }
 impl Snmptrap {
-    /// A `snmptrap` named by its keys (`trapclass`, `td`, `trapdestination`, `version`), every other field unset.
-    pub fn new(
-        trapclass: GenericSpecific,
-        td: impl Into<rt::Number>,
-        trapdestination: impl Into<String>,
-        version: V1V2V3,
-    ) -> Self {
+    /// A `snmptrap` named by its keys (`trapclass`, `trapdestination`), every other field unset.
+    pub fn new(trapclass: GenericSpecific, trapdestination: impl Into<String>) -> Self {
         Self {
             trapclass: Some(rt::Open::Known(trapclass)),
-            td: Some(td.into()),
             trapdestination: Some(trapdestination.into()),
-            version: Some(rt::Open::Known(version)),
             ..Self::default()
         }
     }
@@ -2118,6 +2115,16 @@ impl Snmptrap {
     /// Sets [`srcip`](Self::srcip).
     pub fn srcip(mut self, srcip: impl Into<String>) -> Self {
         self.srcip = Some(srcip.into());
+        self
+    }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    pub fn version(mut self, version: V1V2V3) -> Self {
+        self.version = Some(rt::Open::Known(version));
         self
     }
 }
@@ -2368,18 +2375,11 @@ impl rt::Resource for SnmptrapSnmpuserBinding {
     ];
 }
 impl SnmptrapSnmpuserBinding {
-    /// A `snmptrap_snmpuser_binding` named by its keys (`trapclass`, `td`, `trapdestination`, `version`), every other field unset.
-    pub fn new(
-        trapclass: GenericSpecific,
-        td: impl Into<rt::Number>,
-        trapdestination: impl Into<String>,
-        version: V1V2V3,
-    ) -> Self {
+    /// A `snmptrap_snmpuser_binding` named by its keys (`trapclass`, `trapdestination`), every other field unset.
+    pub fn new(trapclass: GenericSpecific, trapdestination: impl Into<String>) -> Self {
         Self {
             trapclass: Some(rt::Open::Known(trapclass)),
-            td: Some(td.into()),
             trapdestination: Some(trapdestination.into()),
-            version: Some(rt::Open::Known(version)),
             ..Self::default()
         }
     }
@@ -2391,9 +2391,19 @@ impl SnmptrapSnmpuserBinding {
         self.securitylevel = Some(rt::Open::Known(securitylevel));
         self
     }
+    /// Sets [`td`](Self::td).
+    pub fn td(mut self, td: impl Into<rt::Number>) -> Self {
+        self.td = Some(td.into());
+        self
+    }
     /// Sets [`username`](Self::username).
     pub fn username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    pub fn version(mut self, version: V1V2V3) -> Self {
+        self.version = Some(rt::Open::Known(version));
         self
     }
 }

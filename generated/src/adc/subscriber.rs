@@ -877,11 +877,10 @@ impl rt::Resource for Subscriberprofile {
     const KEYS: &'static [&'static str] = &["ip", "vlan"];
 }
 impl Subscriberprofile {
-    /// A `subscriberprofile` named by its keys (`ip`, `vlan`), every other field unset.
-    pub fn new(ip: impl Into<String>, vlan: impl Into<rt::Number>) -> Self {
+    /// A `subscriberprofile` named by its key, every other field unset.
+    pub fn new(ip: impl Into<String>) -> Self {
         Self {
             ip: Some(ip.into()),
-            vlan: Some(vlan.into()),
             ..Self::default()
         }
     }
@@ -911,6 +910,11 @@ impl Subscriberprofile {
         subscriptionidvalue: impl Into<String>,
     ) -> Self {
         self.subscriptionidvalue = Some(subscriptionidvalue.into());
+        self
+    }
+    /// Sets [`vlan`](Self::vlan).
+    pub fn vlan(mut self, vlan: impl Into<rt::Number>) -> Self {
+        self.vlan = Some(vlan.into());
         self
     }
 }
@@ -1225,16 +1229,6 @@ impl rt::Resource for Subscribersessions {
     const KIND: rt::ResourceKind = rt::ResourceKind::Config;
     const API: rt::Api = rt::Api::AdcV1;
     const KEYS: &'static [&'static str] = &["ip", "vlan"];
-}
-impl Subscribersessions {
-    /// A `subscribersessions` named by its keys (`ip`, `vlan`), every other field unset.
-    pub fn new(ip: impl Into<String>, vlan: impl Into<rt::Number>) -> Self {
-        Self {
-            ip: Some(ip.into()),
-            vlan: Some(vlan.into()),
-            ..Self::default()
-        }
-    }
 }
 impl Subscribersessions {
     /// `GET /nitro/v1/config/subscribersessions?count=yes`
