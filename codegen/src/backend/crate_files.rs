@@ -11,16 +11,18 @@ use quote::quote;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-/// The `[dependencies]` of the generated crate: exactly what the
-/// hand-written runtime uses (see the list at the top of
-/// `generated/src/runtime/mod.rs`). Change both together.
-pub const RUNTIME_DEPENDENCIES: &str = r#"percent-encoding = "2.3"
-reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls", "cookies"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-thiserror = "2"
-tokio = { version = "1", features = ["sync", "time"] }
-"#;
+/// The `[dependencies]` of the generated crate and of a standalone crate
+/// (`standalone::manifest`): exactly what the hand-written runtime uses,
+/// as (name, version) in manifest syntax. The one list; the runtime's
+/// module docs repeat it for readers, and a test checks they agree.
+pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
+    ("percent-encoding", r#""2.3""#),
+    ("reqwest", r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls", "cookies"] }"#),
+    ("serde", r#"{ version = "1", features = ["derive"] }"#),
+    ("serde_json", r#""1""#),
+    ("thiserror", r#""2""#),
+    ("tokio", r#"{ version = "1", features = ["sync", "time"] }"#),
+];
 
 /// Dev-dependencies of the generated crate (doc examples and tests).
 const DEV_DEPENDENCIES: &str = r#"proptest = "1.8.0"
@@ -200,7 +202,9 @@ targets = ["x86_64-unknown-linux-gnu"]
         .replace("@VERSION@", CRATE_VERSION)
         .replace("@RUST_VERSION@", RUST_VERSION),
     );
-    text.push_str(RUNTIME_DEPENDENCIES);
+    for (name, version) in RUNTIME_DEPENDENCIES {
+        let _ = writeln!(text, "{name} = {version}");
+    }
     text.push_str("\n[dev-dependencies]\n");
     text.push_str(DEV_DEPENDENCIES);
 
